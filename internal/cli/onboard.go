@@ -1,0 +1,9 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+// TODO: placeholder until the command is built; replaced by its own file.
+func newOnboardCmd(ios *IOStreams) *cobra.Command {
+	_ = ios
+	return &cobra.Command{Use: "onboard", Hidden: true}
+}

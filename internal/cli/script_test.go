@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// scriptPrograms are the programs the end-to-end scripts can exec. Test files
+// of each area add theirs from init functions, which run before TestMain.
+var scriptPrograms = map[string]func(){
+	"kollenoctl": func() { os.Exit(Main(os.Args[1:], System())) },
+}
+
+// scriptCmds are the custom script commands (check_pem_key and the like),
+// added the same way.
+var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+
+// scriptSetups run for every script, after its files are extracted.
+var scriptSetups []func(*testscript.Env) error
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, scriptPrograms)
+}
+
+// TestScripts runs every testdata/script/*.txtar: the real command, run as
+// its own process, on real files.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		Cmds:                scriptCmds,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		Setup: func(env *testscript.Env) error {
+			// Scripts see none of the developer's own KOLLENO_ settings.
+			env.Setenv("NO_COLOR", "")
+			for _, setup := range scriptSetups {
+				if err := setup(env); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	})
+}
