@@ -7,7 +7,7 @@ LDFLAGS  := -s -w -X github.com/kolleno/kollenoctl/internal/cli.version=$(VERSIO
 BIN      := bin
 FUZZTIME ?= 30s
 
-.PHONY: build test lint vet staticcheck fmt-check race bench fuzz demo clean
+.PHONY: build test lint vet staticcheck fmt-check race bench fuzz demo clean release
 
 ## build: kollenoctl and sfsim into ./bin
 build:
@@ -48,6 +48,22 @@ fuzz:
 ## demo: the main job end to end, on files made in a temporary directory
 demo: build
 	@./scripts/demo.sh $(BIN)
+
+## release: static kollenoctl binaries for every PLATFORMS entry into ./dist, with SHA256SUMS
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+DIST      := dist
+
+release:
+	rm -rf $(DIST)
+	@set -e; for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; ext=; \
+	  if [ "$$os" = windows ]; then ext=.exe; fi; \
+	  out=$(DIST)/kollenoctl-$(VERSION)-$$os-$$arch$$ext; \
+	  echo "$$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch \
+	    $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/kollenoctl; \
+	done
+	cd $(DIST) && sha256sum kollenoctl-* > SHA256SUMS
 
 clean:
 	rm -rf $(BIN)
