@@ -7,7 +7,7 @@ LDFLAGS  := -s -w -X github.com/kolleno/kollenoctl/internal/cli.version=$(VERSIO
 BIN      := bin
 FUZZTIME ?= 30s
 
-.PHONY: build test lint vet staticcheck fmt-check race bench fuzz demo clean release
+.PHONY: build test lint vet staticcheck fmt-check race bench fuzz demo clean release docs
 
 ## build: kollenoctl and sfsim into ./bin
 build:
@@ -64,6 +64,10 @@ release:
 	    $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/kollenoctl; \
 	done
 	cd $(DIST) && sha256sum kollenoctl-* > SHA256SUMS
+
+## docs: regenerate the command reference, man pages, exit codes and troubleshooting in ./docs
+docs:
+	$(GO) run ./internal/tools/gendocs docs
 
 clean:
 	rm -rf $(BIN)
