@@ -1,0 +1,54 @@
+// Package sfsim is a local stand-in for Salesforce's OAuth 2.0 JWT bearer
+// login and the REST calls kollenoctl makes after it. No real org can be
+// reached from tests, so sfsim plays one, strictly: a client mistake that
+// Salesforce refuses is refused here with the same HTTP status and the same
+// error strings. The behaviour follows the notes in
+// shared/reference/salesforce.md (the section numbers in comments point
+// there); where Salesforce's behaviour is unknown the choice is documented
+// and configurable.
+//
+// # Use
+//
+// A Config models one org, one app (External Client App or Connected App)
+// and its users. DefaultConfig is the common case where everything works;
+// change its fields to play a failure. New returns a *Server, an
+// http.Handler safe for concurrent use:
+//
+//	cfg := sfsim.DefaultConfig(certPEM, consumerKey, username)
+//	cfg.Users[0].APIEnabled = false // login works, REST answers 403
+//	srv, err := sfsim.New(cfg)
+//	ts := httptest.NewServer(srv)
+//	defer ts.Close()
+//	defer srv.Close() // releases hanging requests first
+//
+// The simulator's base URL is whatever origin the client used: instance_url
+// in the token response is that origin, and the origin is an accepted
+// audience. Requests, CountRequests and WriteLogTo expose the request log
+// (method, path, status, duration, error code; never a secret).
+//
+// # Endpoints
+//
+//   - POST /services/oauth2/token: the JWT bearer grant, checked in the
+//     order of §3: method and HTTPS, form encoding and grant_type, the
+//     assertion's shape, iss, the RS256 signature against the uploaded
+//     certificate (every other alg refused), aud, exp and nbf, jti replay,
+//     the user, the login IP, the app's Permitted Users policy and scopes.
+//   - GET /services/oauth2/userinfo and GET /id/ORG/USER: identity, 403
+//     Bad_OAuth_Token for a bad token.
+//   - GET /services/data/: the API versions, no token needed.
+//   - /services/data/vNN.0/: sobjects/Account/describe, query (the SOQL
+//     shapes of §5.5), composite and composite/batch (§5.7).
+//
+// # Choices where Salesforce's behaviour is not known
+//
+//   - aud must be one JSON string equal (ignoring case) to an accepted
+//     audience; a trailing slash is refused (no working client sends one).
+//   - exp may be a number or a numeric string of seconds; a millisecond
+//     value is accepted because it lies in the future, as Salesforce
+//     accepts the Salesforce CLI's millisecond exp (§1.5). A missing or
+//     unreadable exp is "expired authorization code". An nbf in the future
+//     is "invalid assertion".
+//   - An unknown sub is invalid_grant / "user hasn't approved this
+//     consumer" (TokenOptions.UnknownUserError changes it).
+//   - Base64url segments must be unpadded.
+package sfsim
