@@ -1,0 +1,85 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The hints name the exact setting that fixes each problem. Setup paths are
+// those of Lightning Experience; sources are in ../../shared/reference and
+// cited per hint.
+
+// profileRef names the integration user's profile when it is known.
+func profileRef(profile string) string {
+	if profile == "" {
+		return "the integration user's profile"
+	}
+	return fmt.Sprintf("the profile %q", profile)
+}
+
+// profilePath is the Setup path to the profile.
+func profilePath(profile string) string {
+	if profile == "" {
+		profile = "<the integration user's profile>"
+	}
+	return "Setup → Profiles → " + profile
+}
+
+// hintAPIEnabledProfile is for a user known to lack API Enabled.
+func hintAPIEnabledProfile(profile string) string {
+	return fmt.Sprintf("give %s API Enabled (%s → System Permissions → API Enabled), "+
+		"or assign the integration user a permission set that has it", profileRef(profile),
+		profilePath(profile))
+}
+
+// hintNoAPIEdition is for an org whose edition has no API access. The REST
+// answer API_DISABLED_FOR_ORG is the same for a user without API Enabled and
+// for an edition without API (salesforce.md §5.4), so this is offered
+// alongside the profile hint unless the message names the user.
+const hintNoAPIEdition = "if the user already has API Enabled, this org's edition has no API access " +
+	"(Essentials, Group, or Professional without the API add-on): the org needs an edition or add-on with API access"
+
+// apiDisabledHint tells the two causes of API_DISABLED_FOR_ORG apart as far
+// as the message allows: some answers say "for this User"; the usual one,
+// "not enabled for this Organization", fits both.
+func apiDisabledHint(message, profile string) string {
+	if strings.Contains(strings.ToLower(message), "for this user") {
+		return hintAPIEnabledProfile(profile)
+	}
+	return hintAPIEnabledProfile(profile) + "\n" + hintNoAPIEdition
+}
+
+// hintAccountRead is for a user without Read on Account (salesforce.md §7
+// step 5).
+func hintAccountRead(profile string) string {
+	return fmt.Sprintf("give %s Read on Account (%s → Object Settings → Accounts → Read), "+
+		"or assign the integration user a permission set with Read on Account",
+		profileRef(profile), profilePath(profile))
+}
+
+const hintNoAccountRecords = "Kolleno sees only the records sharing lets the integration user see: " +
+	"check Setup → Sharing Settings → Account (Default Internal Access), or give the user View All on Account " +
+	"through a permission set; an org with no accounts yet can ignore this"
+
+const hintRESTUnreachable = "check that this machine can reach the instance URL, and try again " +
+	"(a slow network may need a longer --timeout); Salesforce's maintenance windows are on status.salesforce.com"
+
+// hintNoAPIScope: INVALID_SESSION_ID "This session is not valid for use with
+// the REST API" means the app lacks the api scope (salesforce.md §5.4).
+const hintNoAPIScope = "add the OAuth scope \"Manage user data via APIs (api)\" to the External Client App " +
+	"(External Client App Manager → the app → Settings → OAuth Settings), then wait a few minutes"
+
+const hintSessionRefused = "the instance refused the token it had just issued: check Setup → Session Settings " +
+	"(\"Lock sessions to the IP address from which they originated\") and that --login-url is this org's"
+
+const hintRequestLimit = "wait for the 24-hour window to move on, or see Setup → Company Information → " +
+	"API Requests, Last 24 Hours"
+
+const hintRESTOther = "run again with --verbose to see each request and its answer"
+
+const hintCertExpiry = "make a new key and certificate with 'kollenoctl keygen', upload the certificate " +
+	"to the External Client App, and give Kolleno the new private key; Salesforce keeps accepting an expired " +
+	"certificate, so nothing breaks on the date, but renew it before it is forgotten"
+
+const hintClock = "set the clock right (for example enable NTP: 'timedatectl set-ntp true'); a clock more " +
+	"than about 3 minutes behind makes Salesforce refuse the login as 'expired authorization code'"

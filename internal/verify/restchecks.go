@@ -1,0 +1,168 @@
+package verify
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+)
+
+// addREST turns the composite answer, or the error in its place, into the
+// api-enabled, account-read and account-records checks and the facts it
+// carries (the profile name, the API version).
+func (r *Report) addREST(answer *compositeAnswer, err error) {
+	if err != nil {
+		r.set(restFailure(err, r.Facts.Profile))
+		r.set(skip(AccountRead, "the REST API gave no answer to check it with"))
+		r.set(skip(AccountRecords, "the REST API gave no answer to check it with"))
+		return
+	}
+
+	r.Facts.APIVersion = "v" + answer.version
+	r.Facts.Profile = profileName(answer.subs[refUser])
+	r.set(apiEnabledCheck(answer.subs[refPermissions], r.Facts.Profile))
+
+	read := accountReadCheck(answer.subs, r.Facts.Profile)
+	r.set(read)
+	r.set(accountRecordsCheck(answer.subs[refRecords], read.Status))
+}
+
+// restFailure is the api-enabled check when the composite request as a whole
+// was refused or not answered.
+func restFailure(err error, profile string) Check {
+	var e *apiError
+	if !errors.As(err, &e) {
+		e = &apiError{Message: err.Error()}
+	}
+	switch {
+	case e.Unreachable:
+		return fail(APIEnabled, ExitUnreachable, hintRESTUnreachable,
+			"the REST API could not be reached: %s", e.Message)
+	case e.Code == "API_DISABLED_FOR_ORG":
+		return fail(APIEnabled, ExitPermission, apiDisabledHint(e.Message, profile),
+			"Salesforce refused REST calls for this user: %s", e)
+	case e.Code == "INVALID_SESSION_ID" && strings.Contains(e.Message, "REST API"):
+		return fail(APIEnabled, ExitPermission, hintNoAPIScope,
+			"the access token is not valid for the REST API: %s", e)
+	case e.Code == "INVALID_SESSION_ID":
+		return fail(APIEnabled, ExitPermission, hintSessionRefused,
+			"the instance refused the new access token: %s", e)
+	case e.Code == "REQUEST_LIMIT_EXCEEDED":
+		return fail(APIEnabled, ExitPermission, hintRequestLimit,
+			"the org's API request limit is used up: %s", e)
+	}
+	return fail(APIEnabled, ExitPermission, hintRESTOther,
+		"the REST API refused the checks: %s", e)
+}
+
+// profileName reads Profile.Name from the User query; "" when unknown.
+func profileName(sub subresponse) string {
+	var user struct {
+		Profile *struct{ Name string } `json:"Profile"`
+	}
+	ok, err := sub.firstRecord(&user)
+	if !ok || err != nil || user.Profile == nil {
+		return ""
+	}
+	return user.Profile.Name
+}
+
+// apiEnabledCheck reads the user's effective PermissionsApiEnabled. That the
+// composite request was served at all already shows REST access works
+// (salesforce.md §5.5 item 3), so a failed UserPermissionAccess query does not
+// fail the check.
+func apiEnabledCheck(sub subresponse, profile string) Check {
+	var perms struct{ PermissionsApiEnabled bool }
+	ok, err := sub.firstRecord(&perms)
+	if e := (*apiError)(nil); errors.As(err, &e) && e.Code == "API_DISABLED_FOR_ORG" {
+		return fail(APIEnabled, ExitPermission, apiDisabledHint(e.Message, profile),
+			"Salesforce refused REST calls for this user: %s", e)
+	}
+	switch {
+	case err != nil || !ok:
+		return pass(APIEnabled, "the REST API answered (UserPermissionAccess not readable: %s)",
+			orNoRow(err))
+	case !perms.PermissionsApiEnabled:
+		return fail(APIEnabled, ExitPermission, hintAPIEnabledProfile(profile),
+			"UserPermissionAccess says PermissionsApiEnabled is false for the integration user")
+	}
+	return pass(APIEnabled, "PermissionsApiEnabled is true; the REST API answered")
+}
+
+func orNoRow(err error) string {
+	if err == nil {
+		return "no row"
+	}
+	return err.Error()
+}
+
+// accountReadCheck needs three answers to agree: the Account describe says
+// queryable and retrieveable, UserEntityAccess says IsReadable, and the
+// Account query is not refused with INVALID_TYPE (salesforce.md §5.5).
+func accountReadCheck(subs map[string]subresponse, profile string) Check {
+	var problems []string
+	problems = append(problems, describeProblems(subs[refDescribe])...)
+	problems = append(problems, entityAccessProblems(subs[refAccess])...)
+	if e := subs[refRecords].err(); e != nil {
+		problems = append(problems, "SELECT Id FROM Account was refused: "+e.Error())
+	}
+
+	if len(problems) > 0 {
+		return fail(AccountRead, ExitPermission, hintAccountRead(profile),
+			"the integration user cannot read Account: %s", strings.Join(problems, "; "))
+	}
+	return pass(AccountRead, "Account is queryable and retrieveable, and UserEntityAccess says readable")
+}
+
+func describeProblems(sub subresponse) []string {
+	if e := sub.err(); e != nil {
+		return []string{"the Account describe was refused: " + e.Error()}
+	}
+	var d struct {
+		Queryable    bool `json:"queryable"`
+		Retrieveable bool `json:"retrieveable"`
+	}
+	if err := json.Unmarshal(sub.Body, &d); err != nil {
+		return []string{"the Account describe was unreadable"}
+	}
+
+	var problems []string
+	if !d.Queryable {
+		problems = append(problems, "the Account describe says not queryable")
+	}
+	if !d.Retrieveable {
+		problems = append(problems, "the Account describe says not retrieveable")
+	}
+	return problems
+}
+
+func entityAccessProblems(sub subresponse) []string {
+	var access struct{ IsReadable bool }
+	ok, err := sub.firstRecord(&access)
+	switch {
+	case err != nil:
+		return []string{"UserEntityAccess could not be read: " + err.Error()}
+	case !ok:
+		return []string{"UserEntityAccess has no row for Account"}
+	case !access.IsReadable:
+		return []string{"UserEntityAccess says IsReadable is false"}
+	}
+	return nil
+}
+
+// accountRecordsCheck warns when Account is readable but no record is
+// visible: that is sharing, not a missing permission, and an org may simply
+// have no accounts yet.
+func accountRecordsCheck(sub subresponse, read Status) Check {
+	if read != Pass {
+		return skip(AccountRecords, "Account is not readable")
+	}
+	var q queryResult
+	if err := json.Unmarshal(sub.Body, &q); err != nil {
+		return skip(AccountRecords, "the Account query's answer was unreadable")
+	}
+	if q.TotalSize == 0 && len(q.Records) == 0 {
+		return warn(AccountRecords, hintNoAccountRecords,
+			"SELECT Id FROM Account LIMIT 1 found no record the integration user can see")
+	}
+	return pass(AccountRecords, "the integration user sees Account records")
+}
