@@ -13,7 +13,8 @@ import (
 // Defaults for a new pair: the sizes the onboarding guide's Method B uses.
 const (
 	// DefaultBits is the RSA key size used unless another is asked for. 2048
-	// bits is the size Salesforce's own self-signed certificates default to
+	// bits is the norm for Salesforce's JWT bearer flow, and the smaller of
+	// the two sizes Salesforce's own certificate page offers
 	// (reference/salesforce.md §1.7).
 	DefaultBits = 2048
 
@@ -112,7 +113,7 @@ func (o Options) Validate() error {
 		return &OptionError{
 			Field: "bits", Value: strconv.Itoa(o.Bits),
 			Reason: "is not an allowed RSA key size: use 2048, 3072 or 4096",
-			hint:   "2048 is the usual choice and what Salesforce makes by default; 4096 if your policy asks for more",
+			hint:   "2048 is the usual choice; take 3072 or 4096 if your security policy asks for a larger key",
 		}
 	}
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -16,6 +17,10 @@ var scriptPrograms = map[string]func(){
 // scriptCmds are the custom script commands (check_pem_key and the like),
 // added the same way.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+
+// scriptConds are the custom script conditions ([root] and the like), added
+// the same way.
+var scriptConds = map[string]func() bool{}
 
 // scriptSetups run for every script, after its files are extracted.
 var scriptSetups []func(*testscript.Env) error
@@ -33,6 +38,12 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		Condition: func(cond string) (bool, error) {
+			if f, ok := scriptConds[cond]; ok {
+				return f(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			// Scripts see none of the developer's own KOLLENO_ settings.
 			env.Setenv("NO_COLOR", "")
