@@ -67,11 +67,8 @@ func classify(data []byte) (Format, []byte) {
 	if len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0 {
 		return FormatEmpty, nil
 	}
-	switch {
-	case bytes.HasPrefix(data, magicJKS):
-		return FormatJKS, data
-	case bytes.HasPrefix(data, magicJCEKS):
-		return FormatJCEKS, data
+	if f := javaFormat(data); f != FormatUnknown {
+		return f, data
 	}
 	if f := derFormat(data); f != FormatUnknown {
 		return f, data
@@ -83,9 +80,26 @@ func classify(data []byte) (Format, []byte) {
 		if bytes.Contains(inner, []byte("-----BEGIN")) {
 			return FormatPEM, unmangle(inner)
 		}
+		if f := javaFormat(inner); f != FormatUnknown {
+			return f, inner
+		}
 		return derFormat(inner), inner
 	}
 	return FormatUnknown, data
+}
+
+func javaFormat(data []byte) Format {
+	switch {
+	case bytes.HasPrefix(data, magicJKS):
+		return FormatJKS
+	case bytes.HasPrefix(data, magicJCEKS):
+		return FormatJCEKS
+	}
+	return FormatUnknown
+}
+
+func hasJavaMagic(data []byte) bool {
+	return javaFormat(data) != FormatUnknown
 }
 
 func looksLikeDER(data []byte) bool {

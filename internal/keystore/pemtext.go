@@ -49,8 +49,8 @@ func bytesReplacer(oldnew ...string) func([]byte) []byte {
 }
 
 // unwrapBase64 returns the decoded bytes when data, stripped of white space
-// and quotes, is base64 of something that is PEM or looks like DER: what a
-// secret store holding `base64 kolleno.key` gives back.
+// and quotes, is base64 of PEM, of DER or of a Java keystore: what a secret
+// store holding `base64 kolleno.key` or `base64 export.jks` gives back.
 func unwrapBase64(data []byte) ([]byte, bool) {
 	s := bytes.Trim(bytes.TrimSpace(data), `"'`)
 	if len(s) < 32 || bytes.Contains(s, []byte("-----")) {
@@ -60,7 +60,7 @@ func unwrapBase64(data []byte) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	if bytes.Contains(decoded, []byte("-----BEGIN")) || looksLikeDER(decoded) {
+	if bytes.Contains(decoded, []byte("-----BEGIN")) || looksLikeDER(decoded) || hasJavaMagic(decoded) {
 		return decoded, true
 	}
 	return nil, false

@@ -1,0 +1,145 @@
+package keystore
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestParseKeyFixtures reads every key form OpenSSL wrote in testdata and
+// compares the public key with the fingerprint OpenSSL computed.
+func TestParseKeyFixtures(t *testing.T) {
+	fps := oracle(t)
+	tests := []struct {
+		file, password, form, encryption, want string
+		certs                                  int
+	}{
+		{"key-pkcs8.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"key-pkcs1.pem", "", "PKCS#1 PEM", "", "key-pkcs8.pem", 0},
+		{"key-pkcs8-aes256.pem", "key-pass", "encrypted PKCS#8 PEM", "PBES2 AES-256-CBC", "key-pkcs8.pem", 0},
+		{"key-pkcs8-des3.pem", "key-pass", "encrypted PKCS#8 PEM", "PBES2 DES-EDE3-CBC", "key-pkcs8.pem", 0},
+		{"key-pkcs8-aes128.der", "key-pass", "encrypted PKCS#8 DER", "PBES2 AES-128-CBC", "key-pkcs8.pem", 0},
+		{"key-legacy-des3.pem", "key-pass", "legacy encrypted PKCS#1 PEM", "legacy PEM DES-EDE3-CBC", "key-pkcs8.pem", 0},
+		{"key-pkcs8.der", "", "PKCS#8 DER", "", "key-pkcs8.pem", 0},
+		{"key-pkcs1.der", "", "PKCS#1 DER", "", "key-pkcs8.pem", 0},
+		{"key-bag-attributes.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"key-crlf.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"key-bom.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"key-and-cert.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 1},
+		{"key-escaped.txt", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"key-joined.txt", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"key-base64.txt", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"ec.pem", "", "PKCS#8 PEM", "", "ec.pem", 0},
+		{"ec-sec1.pem", "", "SEC1 PEM", "", "", 0},
+		{"ed25519.pem", "", "PKCS#8 PEM", "", "ed25519.pem", 0},
+		{"rsa1024.pem", "", "PKCS#8 PEM", "", "rsa1024.pem", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			var pw []byte
+			if tt.password != "" {
+				pw = []byte(tt.password)
+			}
+			k, err := ParseKey(readFixture(t, tt.file), pw)
+			if err != nil {
+				t.Fatalf("ParseKey: %v", err)
+			}
+			if k.Form != tt.form || k.Encryption != tt.encryption || k.Encrypted != (tt.encryption != "") {
+				t.Errorf("form %q encryption %q, want %q %q", k.Form, k.Encryption, tt.form, tt.encryption)
+			}
+			if tt.want != "" && PublicKeySHA256(k.Signer.Public()) != fps[tt.want] {
+				t.Errorf("fingerprint %s, want %s", PublicKeySHA256(k.Signer.Public()), fps[tt.want])
+			}
+			if len(k.Certificates) != tt.certs {
+				t.Errorf("%d certificates, want %d", len(k.Certificates), tt.certs)
+			}
+		})
+	}
+}
+
+func TestParseKeyFixtureErrors(t *testing.T) {
+	tests := []struct {
+		file, password string
+		kind           error
+		msg            string
+	}{
+		{"key-pkcs8-aes256.pem", "", ErrPasswordRequired, "encrypted and no password"},
+		{"key-pkcs8-aes256.pem", "wrong", ErrWrongPassword, "does not decrypt"},
+		{"key-pkcs8-des3.pem", "wrong", ErrWrongPassword, "does not decrypt"},
+		{"key-legacy-des3.pem", "", ErrPasswordRequired, "encrypted and no password"},
+		{"key-legacy-des3.pem", "wrong", ErrWrongPassword, "does not decrypt"},
+		{"key-pbes1.pem", "key-pass", ErrUnsupported, "PBES1"},
+		{"dsa.pem", "", ErrUnsupported, "DSA"},
+		{"cert.pem", "", ErrNoPrivateKey, "certificate, not a private key"},
+		{"sf-export.jks", "", ErrNoPrivateKey, "JKS keystore, not a private key"},
+		{"openssl.p12", "", ErrNoPrivateKey, "PKCS#12 keystore, not a private key"},
+		{"empty.jks", "", ErrNoPrivateKey, "empty"},
+	}
+	pem := string(readFixture(t, "key-pkcs8.pem"))
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.msg, func(t *testing.T) {
+			var pw []byte
+			if tt.password != "" {
+				pw = []byte(tt.password)
+			}
+			_, err := ParseKey(readFixture(t, tt.file), pw)
+			if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("got %v, want %v containing %q", err, tt.kind, tt.msg)
+			}
+			assertNoKeyMaterial(t, err.Error()+hintOf(err), pem)
+		})
+	}
+}
+
+func hintOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Hint()
+	}
+	return ""
+}
+
+func TestDetectFixtures(t *testing.T) {
+	tests := map[string]Format{
+		"sf-export.jks":        FormatJKS,
+		"truncated.jks":        FormatJKS,
+		"keytool-default.jks":  FormatPKCS12,
+		"openssl.p12":          FormatPKCS12,
+		"multi.p12":            FormatPKCS12,
+		"store.jceks":          FormatJCEKS,
+		"empty.jks":            FormatEmpty,
+		"key-pkcs8.pem":        FormatPEM,
+		"key-escaped.txt":      FormatPEM,
+		"key-base64.txt":       FormatPEM,
+		"key-bom.pem":          FormatPEM,
+		"key-pkcs8.der":        FormatDERKey,
+		"key-pkcs1.der":        FormatDERKey,
+		"key-pkcs8-aes128.der": FormatDERKey,
+		"cert.der":             FormatDERCertificate,
+		"generate.sh":          FormatUnknown,
+	}
+	for file, want := range tests {
+		if got := Detect(readFixture(t, file)); got != want {
+			t.Errorf("Detect(%s) = %v, want %v", file, got, want)
+		}
+	}
+}
+
+func TestCertificateFingerprintsMatchOpenSSL(t *testing.T) {
+	fps := oracle(t)
+	for _, file := range []string{"cert.pem", "cert.der"} {
+		certs, err := ParseCertificates(readFixture(t, file))
+		if err != nil || len(certs) != 1 {
+			t.Fatalf("%s: %d certificates, %v", file, len(certs), err)
+		}
+		if got := CertSHA256(certs[0]); got != fps["cert.pem-sha256"] {
+			t.Errorf("%s SHA-256 %s, want %s", file, got, fps["cert.pem-sha256"])
+		}
+		if got := CertSHA1(certs[0]); got != fps["cert.pem-sha1"] {
+			t.Errorf("%s SHA-1 %s, want %s", file, got, fps["cert.pem-sha1"])
+		}
+		if got := PublicKeySHA256(certs[0].PublicKey); got != fps["cert.pem"] {
+			t.Errorf("%s public key %s, want %s", file, got, fps["cert.pem"])
+		}
+	}
+}

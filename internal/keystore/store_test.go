@@ -1,0 +1,192 @@
+package keystore
+
+import (
+	"bufio"
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const fixturePassword = "kolleno-pass"
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// oracle returns the public key fingerprints generate.sh had OpenSSL compute.
+func oracle(t testing.TB) map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "fingerprints.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if name, fp, ok := strings.Cut(sc.Text(), " "); ok {
+			m[name] = fp
+		}
+	}
+	return m
+}
+
+func TestOpenAndExtract(t *testing.T) {
+	fps := oracle(t)
+	tests := []struct {
+		file, password, alias, keyPassword string
+		format                             Format
+		entries                            []string // alias:kind initial
+		want                               string   // oracle name of the extracted key
+	}{
+		{"sf-export.jks", fixturePassword, "", "", FormatJKS, []string{"kolleno_jwt:p"}, "sf-export.jks:kolleno_jwt"},
+		{"sf-export.jks", fixturePassword, "KOLLENO_JWT", "", FormatJKS, []string{"kolleno_jwt:p"}, "sf-export.jks:kolleno_jwt"},
+		{"multi.jks", fixturePassword, "billing_cert", "", FormatJKS, []string{"billing_cert:p", "kolleno_jwt:p", "partner_ca:t"}, "multi.jks:billing_cert"},
+		{"keypass.jks", fixturePassword, "", "other-pass", FormatJKS, []string{"kolleno_jwt:p"}, "keypass.jks:kolleno_jwt"},
+		{"mixedcase.jks", fixturePassword, "kolleno_jwt_mixed", "", FormatJKS, []string{"Kolleno_JWT_Mixed:p"}, "mixedcase.jks:Kolleno_JWT_Mixed"},
+		{"ec.jks", fixturePassword, "", "", FormatJKS, []string{"ec_key:p"}, "ec.jks:ec_key"},
+		{"rsa1024.jks", fixturePassword, "", "", FormatJKS, []string{"small_key:p"}, "rsa1024.jks:small_key"},
+		{"nonascii-latin1.jks", "pässwörd-Ä1", "", "", FormatJKS, []string{"kolleno_jwt:p"}, "nonascii-latin1.jks:kolleno_jwt"},
+		{"nonascii-latin1.jks", "p\xe4ssw\xf6rd-\xc41", "", "", FormatJKS, []string{"kolleno_jwt:p"}, "nonascii-latin1.jks:kolleno_jwt"},
+		{"nonascii-wide.jks", "zażółć-€uro", "", "", FormatJKS, []string{"kolleno_jwt:p"}, "nonascii-wide.jks:kolleno_jwt"},
+		{"keytool-default.jks", fixturePassword, "", "", FormatPKCS12, []string{"kolleno_jwt:p"}, "keytool-default.jks:kolleno_jwt"},
+		{"openssl.p12", fixturePassword, "", "", FormatPKCS12, []string{"kolleno_jwt:p"}, "key-pkcs8.pem"},
+		{"openssl-legacy.p12", fixturePassword, "", "", FormatPKCS12, []string{"kolleno_jwt:p"}, "key-pkcs8.pem"},
+		{"multi.p12", fixturePassword, "Kolleno_JWT", "", FormatPKCS12, []string{"billing_cert:p", "kolleno_jwt:p", "partner_ca:t"}, "multi.jks:kolleno_jwt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.alias, func(t *testing.T) {
+			s, err := Open(readFixture(t, tt.file), []byte(tt.password))
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			if s.Format != tt.format || !s.Verified {
+				t.Errorf("format %v verified %v, want %v verified", s.Format, s.Verified, tt.format)
+			}
+			if got := entryList(s); strings.Join(got, " ") != strings.Join(tt.entries, " ") {
+				t.Errorf("entries %v, want %v", got, tt.entries)
+			}
+			e, err := s.Select(tt.alias)
+			if err != nil {
+				t.Fatalf("Select: %v", err)
+			}
+			var kp []byte
+			if tt.keyPassword != "" {
+				kp = []byte(tt.keyPassword)
+			}
+			k, err := s.Key(e, kp)
+			if err != nil {
+				t.Fatalf("Key: %v", err)
+			}
+			if got := PublicKeySHA256(k.Signer.Public()); got != fps[tt.want] {
+				t.Errorf("key fingerprint %s, want %s (OpenSSL)", got, fps[tt.want])
+			}
+			if len(k.Certificates) == 0 || !Matches(k.Signer, k.Certificates[0]) {
+				t.Error("the entry's first certificate does not belong to its key")
+			}
+		})
+	}
+}
+
+func entryList(s *Store) []string {
+	var out []string
+	for _, e := range s.Entries {
+		out = append(out, e.Alias+":"+string(e.Kind)[:1])
+	}
+	return out
+}
+
+func TestOpenErrors(t *testing.T) {
+	tests := []struct {
+		file, password, alias, keyPassword string
+		kind                               error
+		msg                                string
+	}{
+		{"sf-export.jks", "wrong-pass", "", "", ErrWrongPassword, "wrong, or the file is damaged"},
+		{"corrupt.jks", fixturePassword, "", "", ErrWrongPassword, "wrong, or the file is damaged"},
+		{"truncated.jks", fixturePassword, "", "", ErrDamaged, "cut short"},
+		{"empty.jks", fixturePassword, "", "", ErrDamaged, "empty"},
+		{"nonascii-wide.jks", "zazolc-euro", "", "", ErrWrongPassword, "wrong"},
+		{"keypass.jks", fixturePassword, "", "", ErrWrongPassword, "has a different password"},
+		{"keypass.jks", fixturePassword, "", "nope", ErrWrongPassword, "neither the key password nor the keystore password"},
+		{"multi.jks", fixturePassword, "", "", ErrAmbiguous, "2 private keys"},
+		{"multi.jks", fixturePassword, "nope", "", ErrEntryNotFound, `no entry with alias "nope"`},
+		{"multi.jks", fixturePassword, "Partner_CA", "", ErrNoPrivateKey, "trusted certificate, not a private key"},
+		{"trusted-only.jks", fixturePassword, "", "", ErrNoPrivateKey, "holds no private key; it holds: partner_ca (trusted certificate"},
+		{"multi.p12", fixturePassword, "", "", ErrAmbiguous, "2 private keys"},
+		{"openssl.p12", "wrong-pass", "", "", ErrWrongPassword, "password is wrong"},
+		{"keytool-default.jks", "wrong-pass", "", "", ErrWrongPassword, "password is wrong"},
+		{"store.jceks", fixturePassword, "", "", ErrUnsupported, "JCEKS"},
+		{"store.jceks", "wrong-pass", "", "", ErrWrongPassword, "wrong"},
+		{"key-pkcs8.pem", fixturePassword, "", "", ErrUnsupported, "not a keystore"},
+		{"cert.der", fixturePassword, "", "", ErrUnsupported, "not a keystore"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.msg, func(t *testing.T) {
+			err := openSelectKey(readFixture(t, tt.file), tt.password, tt.alias, tt.keyPassword)
+			if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("got %v, want %v containing %q", err, tt.kind, tt.msg)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Hint() == "" {
+				t.Errorf("no hint on %v", err)
+			}
+		})
+	}
+}
+
+func openSelectKey(data []byte, password, alias, keyPassword string) error {
+	s, err := Open(data, []byte(password))
+	if err != nil {
+		return err
+	}
+	e, err := s.Select(alias)
+	if err != nil {
+		return err
+	}
+	var kp []byte
+	if keyPassword != "" {
+		kp = []byte(keyPassword)
+	}
+	_, err = s.Key(e, kp)
+	return err
+}
+
+func TestOpenWithoutPassword(t *testing.T) {
+	tests := []struct {
+		file    string
+		entries []string
+	}{
+		{"multi.jks", []string{"billing_cert:p", "kolleno_jwt:p", "partner_ca:t"}},
+		{"store.jceks", []string{"kolleno_jwt:p"}},
+		{"multi.p12", []string{"billing_cert:p", "kolleno_jwt:p"}},
+	}
+	for _, tt := range tests {
+		s, err := Open(readFixture(t, tt.file), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.file, err)
+		}
+		if got := entryList(s); s.Verified || strings.Join(got, " ") != strings.Join(tt.entries, " ") {
+			t.Errorf("%s: verified %v, entries %v, want unverified %v", tt.file, s.Verified, got, tt.entries)
+		}
+		if _, err := s.Key(s.PrivateKeys()[0], nil); !errors.Is(err, ErrPasswordRequired) {
+			t.Errorf("%s: Key without password: %v", tt.file, err)
+		}
+	}
+}
+
+func TestOpenBase64Keystore(t *testing.T) {
+	wrapped := []byte(base64.StdEncoding.EncodeToString(readFixture(t, "sf-export.jks")) + "\n")
+	s, err := Open(wrapped, []byte(fixturePassword))
+	if err != nil || s.Format != FormatJKS || len(s.Entries) != 1 {
+		t.Fatalf("Open(base64 of JKS): %v", err)
+	}
+}
