@@ -3,6 +3,7 @@ package sfsim
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -319,6 +320,10 @@ func (u *User) fill() error {
 	}
 	if !strings.HasPrefix(u.ID, "005") {
 		return fmt.Errorf("user id %q must start with 005", u.ID)
+	}
+	from := u.AccountReadFrom
+	if from != "" && from != u.Profile && !slices.Contains(u.PermissionSets, from) {
+		return fmt.Errorf("user %s gets Read on Account from %q, which is neither its profile nor one of its permission sets", u.Username, from)
 	}
 	return nil
 }

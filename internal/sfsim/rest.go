@@ -112,7 +112,16 @@ type call struct {
 // serveResource answers a REST resource: the resource list, a describe, a
 // query, a composite request.
 func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, c *call) {
-	status, body := c.get(r)
+	var status int
+	var body any
+	switch c.resource {
+	case "composite":
+		status, body = c.composite(r)
+	case "composite/batch":
+		status, body = c.batch(r)
+	default:
+		status, body = c.get(r)
+	}
 	if e, ok := body.(apiError); ok {
 		writeAPIError(w, e)
 		return
@@ -131,6 +140,8 @@ func (c *call) get(r *http.Request) (int, any) {
 		return http.StatusOK, c.resources()
 	case "sobjects/Account/describe":
 		return c.describeAccount()
+	case "query", "queryAll":
+		return c.query(r)
 	}
 	return 0, errNotFound
 }
