@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kolleno/kollenoctl/internal/keystore"
 )
 
 var testNow = time.Date(2026, 3, 14, 15, 9, 26, 535897932, time.UTC)
@@ -49,7 +51,7 @@ func checkKey(t *testing.T, p *Pair, bits int) {
 	if err := p.Key.Validate(); err != nil {
 		t.Errorf("key does not validate: %v", err)
 	}
-	if !p.Key.PublicKey.Equal(p.Cert.PublicKey) {
+	if !keystore.Matches(p.Key, p.Cert) {
 		t.Errorf("certificate's public key is not the key's")
 	}
 }

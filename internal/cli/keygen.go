@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -60,6 +61,13 @@ under Enable JWT Bearer Flow; NAME.key is for Kolleno.`,
 		"the certificate's subject (CN)")
 	f.BoolVar(&opts.force, "force", false, "replace NAME.key and NAME.crt if they exist")
 	f.BoolVar(&opts.json, "json", false, "print what was made as one JSON object on stdout")
+
+	bits := make([]string, 0, 3)
+	for _, b := range certgen.AllowedBits() {
+		bits = append(bits, strconv.Itoa(b))
+	}
+	_ = cmd.RegisterFlagCompletionFunc("bits", cobra.FixedCompletions(bits, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.MarkFlagDirname("out-dir")
 	return cmd
 }
 
