@@ -66,7 +66,8 @@ under Enable JWT Bearer Flow; NAME.key is for Kolleno.`,
 	for _, b := range certgen.AllowedBits() {
 		bits = append(bits, strconv.Itoa(b))
 	}
-	_ = cmd.RegisterFlagCompletionFunc("bits", cobra.FixedCompletions(bits, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("bits",
+		cobra.FixedCompletions(bits, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagDirname("out-dir")
 	return cmd
 }
@@ -116,7 +117,11 @@ func (o *keygenOptions) certgenOptions() (certgen.Options, error) {
 }
 
 // keygenFlags names the flag behind each certgen option.
-var keygenFlags = map[string]string{"bits": "--bits", "days": "--days", "common name": "--common-name"}
+var keygenFlags = map[string]string{
+	"bits":        "--bits",
+	"days":        "--days",
+	"common name": "--common-name",
+}
 
 // keygenFlagError restates certgen's complaint about an option as a usage
 // error about the flag the user typed.

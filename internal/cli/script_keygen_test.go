@@ -75,7 +75,8 @@ func cmdCheckCert(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	days, err := strconv.Atoi(args[2])
 	ts.Check(err)
-	if got, want := cert.NotAfter.Sub(cert.NotBefore), time.Duration(days)*24*time.Hour+time.Minute; got != want {
+	want := time.Duration(days)*24*time.Hour + time.Minute
+	if got := cert.NotAfter.Sub(cert.NotBefore); got != want {
 		ts.Fatalf("%s: valid for %v, want %v", args[0], got, want)
 	}
 	if cert.Subject.CommonName != args[3] || cert.Issuer.CommonName != args[3] {
