@@ -40,8 +40,9 @@ func Write(f File, replace bool) error {
 }
 
 // WriteAll writes files as a group: either all of them end up in place, or
-// none of them does and any that were moved in are removed again. Without
-// replace, if any destination already exists, nothing is written.
+// none of them does. Without replace, if any destination already exists,
+// nothing is written. With replace, a file that was already there is kept
+// until the whole group is in place, and put back if any part fails.
 func WriteAll(files []File, replace bool) error {
 	if !replace {
 		for _, f := range files {
@@ -65,17 +66,79 @@ func WriteAll(files []File, replace bool) error {
 		temps = append(temps, t)
 	}
 
-	var placed []string
+	var placed []placedFile
 	for i, f := range files {
-		if err := place(temps[i], f.Path, replace); err != nil {
-			for _, p := range placed {
-				_ = os.Remove(p)
+		backup, err := keepOld(f.Path, replace)
+		if err == nil {
+			err = place(temps[i], f.Path, replace)
+		}
+		if err != nil {
+			if backup != "" {
+				_ = os.Remove(backup) // the destination itself was not touched
 			}
+			rollBack(placed)
 			return err
 		}
-		placed = append(placed, f.Path)
+		placed = append(placed, placedFile{path: f.Path, backup: backup})
+	}
+	for _, p := range placed {
+		if p.backup != "" {
+			_ = os.Remove(p.backup)
+		}
 	}
 	return nil
+}
+
+// placedFile is a destination already written, and the hard link that keeps
+// the file it replaced ("" when there was none).
+type placedFile struct {
+	path   string
+	backup string
+}
+
+// rollBack undoes placed files, last first: a replaced file is put back, a
+// new one is removed.
+func rollBack(placed []placedFile) {
+	for i := len(placed) - 1; i >= 0; i-- {
+		p := placed[i]
+		if p.backup == "" {
+			_ = os.Remove(p.path)
+			continue
+		}
+		_ = os.Rename(p.backup, p.path)
+	}
+}
+
+// keepOld makes a hard link to the regular file at path, when replace is on
+// and one exists, so it can be put back if the group fails; it returns the
+// link's name, or "" when there is nothing to keep.
+func keepOld(path string, replace bool) (string, error) {
+	if !replace {
+		return "", nil
+	}
+	if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
+		return "", nil
+	}
+	backup, err := reserveName(path)
+	if err == nil {
+		err = os.Link(path, backup)
+	}
+	if err != nil {
+		return "", fmt.Errorf("cannot keep a copy of %s while replacing it: %w",
+			path, unwrapPath(err))
+	}
+	return backup, nil
+}
+
+// reserveName returns an unused hidden name beside path.
+func reserveName(path string) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".old-*")
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	_ = f.Close()
+	return name, os.Remove(name)
 }
 
 // writeTemp writes f's data to a new temporary file beside f.Path, with

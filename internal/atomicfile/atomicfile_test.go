@@ -98,3 +98,30 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		t.Fatalf("dir holds %v, want %v", got, names)
 	}
 }
+
+func TestWriteAllReplaceKeepsOldFilesWhenAPartFails(t *testing.T) {
+	dir := t.TempDir()
+	keyPath := filepath.Join(dir, "k.key")
+	if err := os.WriteFile(keyPath, []byte("old key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A directory where the certificate should go makes the second rename fail.
+	if err := os.Mkdir(filepath.Join(dir, "k.crt"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "k.crt", "x"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	err := WriteAll([]File{
+		{Path: keyPath, Data: []byte("new key"), Perm: 0o600},
+		{Path: filepath.Join(dir, "k.crt"), Data: []byte("new crt"), Perm: 0o644},
+	}, true)
+	if err == nil {
+		t.Fatal("want an error when the certificate cannot be placed")
+	}
+	if got, _ := os.ReadFile(keyPath); string(got) != "old key" {
+		t.Errorf("old key not restored: %q", got)
+	}
+	assertOnly(t, dir, "k.crt", "k.key")
+}
