@@ -23,6 +23,8 @@ type Server struct {
 	close   sync.Once
 
 	mu        sync.Mutex
+	idle      *sync.Cond // signalled when active drops to zero
+	active    int        // requests being answered
 	sessions  map[string]*session
 	jtis      map[string]time.Time
 	tokenHits int
@@ -42,6 +44,7 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, done: make(chan struct{}),
 		sessions: map[string]*session{}, jtis: map[string]time.Time{},
 	}
+	s.idle = sync.NewCond(&s.mu)
 	key, err := parseCertificate(cfg.App.CertificatePEM)
 	if err != nil && cfg.App.JWTEnabled {
 		return nil, err
@@ -67,10 +70,32 @@ func parseCertificate(certPEM string) (*rsa.PublicKey, error) {
 	return key, nil
 }
 
-// Close releases every request held by the hang fault. Call it before
-// closing the HTTP server that serves the simulator.
+// Close releases every request held by the hang or latency faults and
+// waits until every request being answered is finished and logged. Call it
+// before closing the HTTP server that serves the simulator; requests
+// arriving later are still answered, without delay.
 func (s *Server) Close() {
 	s.close.Do(func() { close(s.done) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.active > 0 {
+		s.idle.Wait()
+	}
+}
+
+// begin and end count the requests being answered, for Close.
+func (s *Server) begin() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active++
+}
+
+func (s *Server) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.active--; s.active == 0 {
+		s.idle.Broadcast()
+	}
 }
 
 // now is the simulator's clock: the wall clock (or Config.Now) moved by the
@@ -85,6 +110,8 @@ func (s *Server) now() time.Time {
 
 // ServeHTTP answers one request: faults first, then the endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.begin()
+	defer s.end()
 	rec := &recorder{ResponseWriter: w, start: time.Now()}
 	defer s.record(rec, r)
 
