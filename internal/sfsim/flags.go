@@ -103,9 +103,9 @@ func defineSwitches(fs *flag.FlagSet) map[string]*bool {
 // modelValues are the model flags that take a value.
 type modelValues struct {
 	orgID, myDomain, loginIPs, unknownUser, failError, faultScope string
-	audiences                                                      listFlag
-	clockOffset, leeway, sessionLife, latency, hangFor             time.Duration
-	accountRecords, failFirst, faultTimes, newestAPI               int
+	audiences                                                     listFlag
+	clockOffset, leeway, sessionLife, latency, hangFor            time.Duration
+	accountRecords, failFirst, faultTimes, newestAPI              int
 }
 
 // listFlag is a repeatable string flag.
@@ -173,12 +173,12 @@ func applyValue(name string, cfg *Config, v *modelValues) error {
 		"login-ip-ranges": func() {
 			forUsers(func(u *User) { u.LoginIPRanges = splitList(v.loginIPs) })(cfg)
 		},
-		"fault-times":        func() { cfg.Faults.Times = v.faultTimes },
-		"latency":            func() { cfg.Faults.Latency = Duration(v.latency) },
-		"hang-for":           func() { cfg.Faults.HangFor = Duration(v.hangFor) },
-		"fail-first":         func() { cfg.Faults.FailFirst, cfg.Faults.FailError = v.failFirst, v.failError },
-		"fail-error":         func() { cfg.Faults.FailError = v.failError },
-		"fault-scope":        func() { cfg.Faults.Scope = v.faultScope },
+		"fault-times": func() { cfg.Faults.Times = v.faultTimes },
+		"latency":     func() { cfg.Faults.Latency = Duration(v.latency) },
+		"hang-for":    func() { cfg.Faults.HangFor = Duration(v.hangFor) },
+		"fail-first":  func() { cfg.Faults.FailFirst, cfg.Faults.FailError = v.failFirst, v.failError },
+		"fail-error":  func() { cfg.Faults.FailError = v.failError },
+		"fault-scope": func() { cfg.Faults.Scope = v.faultScope },
 	}
 	if set, ok := setters[name]; ok {
 		set()
