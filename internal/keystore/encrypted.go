@@ -98,3 +98,44 @@ func pkcs8AlgorithmName(der []byte) string {
 	}
 	return ""
 }
+
+// Encryption names how the private key in data is encrypted, without a
+// password: "PBES2 AES-256-CBC", "legacy PEM DES-EDE3-CBC", "PBES1". It
+// returns "" when data holds no encrypted private key.
+func Encryption(data []byte) string {
+	if len(data) > MaxInputSize {
+		return ""
+	}
+	format, body := classify(data)
+	switch format {
+	case FormatDERKey:
+		return encryptionOfDER(body)
+	case FormatPEM:
+		blocks, _ := scanPEM(body)
+		for _, b := range blocks {
+			if !isKeyBlock(b.Type) {
+				continue
+			}
+			if strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED") {
+				cipherName, _, _ := strings.Cut(b.Headers["DEK-Info"], ",")
+				return "legacy PEM " + cipherName
+			}
+			return encryptionOfDER(b.Bytes)
+		}
+	}
+	return ""
+}
+
+func encryptionOfDER(der []byte) string {
+	info, ok := parseEncryptedKeyInfo(der)
+	if !ok {
+		return ""
+	}
+	if p, err := parsePBES2(info.Algorithm); err == nil {
+		return p.name()
+	}
+	if info.Algorithm.Algorithm.Equal(oidPBES2) {
+		return "PBES2"
+	}
+	return "PBES1"
+}

@@ -143,3 +143,21 @@ func TestCertificateFingerprintsMatchOpenSSL(t *testing.T) {
 		}
 	}
 }
+
+func TestEncryption(t *testing.T) {
+	tests := map[string]string{
+		"key-pkcs8-aes256.pem": "PBES2 AES-256-CBC",
+		"key-pkcs8-des3.pem":   "PBES2 DES-EDE3-CBC",
+		"key-pkcs8-aes128.der": "PBES2 AES-128-CBC",
+		"key-legacy-des3.pem":  "legacy PEM DES-EDE3-CBC",
+		"key-pbes1.pem":        "PBES1",
+		"key-pkcs8.pem":        "",
+		"cert.pem":             "",
+		"sf-export.jks":        "",
+	}
+	for file, want := range tests {
+		if got := Encryption(readFixture(t, file)); got != want {
+			t.Errorf("Encryption(%s) = %q, want %q", file, got, want)
+		}
+	}
+}

@@ -30,15 +30,15 @@ type Entry struct {
 	unlock func(password []byte) (*Key, error) // private key entries only
 }
 
-// Summary names the entry for lists in messages: "kolleno_jwt (private key,
-// CN=kolleno_jwt, expires 2027-01-31)".
+// Summary names the entry for lists in messages: "kolleno_jwt (private key;
+// CN=kolleno_jwt,O=Salesforce.com; expires 2027-01-31)".
 func (e *Entry) Summary() string {
 	parts := []string{string(e.Kind)}
 	if len(e.Certificates) > 0 {
 		c := e.Certificates[0]
 		parts = append(parts, c.Subject.String(), "expires "+c.NotAfter.UTC().Format(time.DateOnly))
 	}
-	return fmt.Sprintf("%s (%s)", e.Alias, strings.Join(parts, ", "))
+	return fmt.Sprintf("%s (%s)", e.Alias, strings.Join(parts, "; "))
 }
 
 // Store is an opened keystore.

@@ -120,7 +120,7 @@ func TestOpenErrors(t *testing.T) {
 		{"multi.jks", fixturePassword, "", "", ErrAmbiguous, "2 private keys"},
 		{"multi.jks", fixturePassword, "nope", "", ErrEntryNotFound, `no entry with alias "nope"`},
 		{"multi.jks", fixturePassword, "Partner_CA", "", ErrNoPrivateKey, "trusted certificate, not a private key"},
-		{"trusted-only.jks", fixturePassword, "", "", ErrNoPrivateKey, "holds no private key; it holds: partner_ca (trusted certificate"},
+		{"trusted-only.jks", fixturePassword, "", "", ErrNoPrivateKey, "holds no private key; it holds: partner_ca (trusted certificate;"},
 		{"multi.p12", fixturePassword, "", "", ErrAmbiguous, "2 private keys"},
 		{"openssl.p12", "wrong-pass", "", "", ErrWrongPassword, "password is wrong"},
 		{"keytool-default.jks", "wrong-pass", "", "", ErrWrongPassword, "password is wrong"},
