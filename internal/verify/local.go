@@ -1,0 +1,186 @@
+package verify
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kolleno/kollenoctl/internal/jwtflow"
+	"github.com/kolleno/kollenoctl/internal/keystore"
+)
+
+// ExpiryWarning is how long before its end a certificate's expiry becomes a
+// warning: time enough to make, upload and hand over a new pair.
+const ExpiryWarning = 30 * 24 * time.Hour
+
+// Material is the local key material verify checks.
+type Material struct {
+	// Key is the private key as read: PEM or DER, from a file, standard input
+	// or an environment variable. KeyName says where it came from.
+	Key         []byte
+	KeyPassword []byte
+	KeyName     string
+
+	// Cert is the certificate given with --cert, nil when none was given;
+	// a certificate in the key's own input is used then.
+	Cert     []byte
+	CertName string
+}
+
+// addLocal checks the private key and the certificate. It returns the key
+// for the login, nil when there is none that can sign an assertion.
+func (r *Report) addLocal(m Material, now time.Time) *rsa.PrivateKey {
+	key, signing := keyCheck(m)
+	r.set(signing.check)
+
+	cert, certCheck := certificateCheck(m, key)
+	r.set(certCheck)
+	r.set(matchCheck(key, cert))
+	r.set(expiryCheck(cert, now))
+	return signing.rsa
+}
+
+type signingKey struct {
+	check Check
+	rsa   *rsa.PrivateKey
+}
+
+// keyCheck reads the private key; the key may be readable (and its
+// certificates usable) but still unfit to sign an assertion.
+func keyCheck(m Material) (*keystore.Key, signingKey) {
+	key, err := keystore.ParseKey(m.Key, m.KeyPassword)
+	if err != nil {
+		return nil, signingKey{check: fail(PrivateKey, ExitLocal, hintOf(err),
+			"cannot read the private key from %s: %v", m.KeyName, err)}
+	}
+	rsaKey, err := key.ForJWT()
+	if err != nil {
+		return key, signingKey{check: fail(PrivateKey, ExitLocal, hintOf(err),
+			"%s from %s cannot sign the login: %v", key.Describe(), m.KeyName, err)}
+	}
+	return key, signingKey{
+		check: pass(PrivateKey, "%s, %s, from %s", key.Describe(), key.Form, m.KeyName),
+		rsa:   rsaKey,
+	}
+}
+
+func hintOf(err error) string {
+	var h interface{ Hint() string }
+	if errors.As(err, &h) {
+		return h.Hint()
+	}
+	return ""
+}
+
+const hintNoCertificate = "pass --cert FILE, the certificate uploaded to the External Client App, " +
+	"to check that it belongs to the private key and when it expires"
+
+// certificateCheck reads the certificate from --cert or, failing that, from
+// the key's own input. Of several certificates the one that belongs to the key
+// is taken, else the first (the leaf of a chain).
+func certificateCheck(m Material, key *keystore.Key) (*x509.Certificate, Check) {
+	certs, from := []*x509.Certificate(nil), m.CertName
+	switch {
+	case m.Cert != nil:
+		var err error
+		if certs, err = keystore.ParseCertificates(m.Cert); err != nil {
+			return nil, fail(Certificate, ExitLocal, hintOf(err),
+				"cannot read the certificate %s: %v", m.CertName, err)
+		}
+	case key != nil && len(key.Certificates) > 0:
+		certs, from = key.Certificates, m.KeyName+" (beside the key)"
+	default:
+		c := skip(Certificate, "no certificate given, and none beside the key")
+		c.Hint = hintNoCertificate
+		return nil, c
+	}
+
+	cert := pickCertificate(certs, key)
+	return cert, pass(Certificate, "%q, SHA-256 %s, from %s",
+		cert.Subject.CommonName, keystore.CertSHA256(cert), from)
+}
+
+func pickCertificate(certs []*x509.Certificate, key *keystore.Key) *x509.Certificate {
+	if key != nil {
+		for _, c := range certs {
+			if keystore.Matches(key.Signer, c) {
+				return c
+			}
+		}
+	}
+	return certs[0]
+}
+
+// matchCheck fails when the certificate holds another public key than the
+// private key's: Salesforce would then refuse every assertion as
+// "invalid assertion" if this is the certificate uploaded.
+func matchCheck(key *keystore.Key, cert *x509.Certificate) Check {
+	switch {
+	case key == nil:
+		return skip(CertificateMatch, "no private key to compare with")
+	case cert == nil:
+		return skip(CertificateMatch, "no certificate to compare with")
+	case keystore.Matches(key.Signer, cert):
+		return pass(CertificateMatch, "the certificate carries the private key's public key")
+	}
+	return fail(CertificateMatch, ExitLocal, hintMismatch,
+		"the certificate belongs to another key: the certificate's public key is SHA-256 %s, "+
+			"the private key's is SHA-256 %s",
+		keystore.PublicKeySHA256(cert.PublicKey), keystore.PublicKeySHA256(key.Signer.Public()))
+}
+
+const hintMismatch = "pass --cert the certificate made together with this private key (and make sure " +
+	"that is the one uploaded to the External Client App), or use the private key that belongs to the " +
+	"certificate; 'kollenoctl inspect KEY CERT' shows both fingerprints"
+
+// expiryCheck warns, never fails: Salesforce keeps accepting an expired
+// certificate (salesforce.md §1.7, SFSE q/313488), but the admin should know.
+func expiryCheck(cert *x509.Certificate, now time.Time) Check {
+	if cert == nil {
+		return skip(CertificateExpiry, "no certificate to check")
+	}
+	end, left := day(cert.NotAfter), cert.NotAfter.Sub(now)
+	switch {
+	case now.Before(cert.NotBefore):
+		return warn(CertificateExpiry, hintClock, "not valid before %s; check this machine's clock",
+			day(cert.NotBefore))
+	case left <= 0:
+		return warn(CertificateExpiry, hintCertExpiry, "expired on %s", end)
+	case left < ExpiryWarning:
+		return warn(CertificateExpiry, hintCertExpiry, "expires on %s, in %s", end, daysLeft(left))
+	}
+	return pass(CertificateExpiry, "valid until %s, %s from now", end, daysLeft(left))
+}
+
+func day(t time.Time) string {
+	return t.UTC().Format("2006-01-02")
+}
+
+// daysLeft counts whole days, rounding down: "9 days" for 9 days 23 hours.
+func daysLeft(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	switch n {
+	case 0:
+		return "less than a day"
+	case 1:
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// clockCheck compares the local clock with Salesforce's Date header. skew is
+// Salesforce's clock minus this computer's, as jwtflow measures it; known is
+// false when no Date header was seen. Over jwtflow.MaxClockSkew (60 s) is a
+// warning: a clock that far behind is close to making Salesforce refuse the
+// assertion's exp (salesforce.md §1.5).
+func clockCheck(skew time.Duration, known bool) Check {
+	if !known {
+		return skip(Clock, "no answer from Salesforce with a Date header")
+	}
+	if jwtflow.ClockIsOff(skew) {
+		return warn(Clock, hintClock, "this computer's clock is %s", jwtflow.DescribeSkew(skew))
+	}
+	return pass(Clock, "within %s of Salesforce's clock", max(skew.Abs().Round(time.Second), time.Second))
+}

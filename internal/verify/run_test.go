@@ -1,0 +1,206 @@
+package verify
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kolleno/kollenoctl/internal/jwtflow"
+	"github.com/kolleno/kollenoctl/internal/sfsim"
+)
+
+const (
+	testConsumerKey = "3MVG9testconsumerkey.forverify"
+	testUsername    = "integration@acme.example"
+)
+
+// simulate starts sfsim with the certificate of pair A uploaded, changed by
+// mutate, and returns it and its URL.
+func simulate(t *testing.T, mutate func(*sfsim.Config)) (*sfsim.Server, *httptest.Server) {
+	t.Helper()
+	a, _ := pairs(t)
+	cfg := sfsim.DefaultConfig(a.CertPEM, testConsumerKey, testUsername)
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	sim, err := sfsim.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(sim)
+	t.Cleanup(ts.Close)
+	t.Cleanup(sim.Close)
+	return sim, ts
+}
+
+// options are the inputs of a verify run against ts with pair A.
+func options(t *testing.T, ts *httptest.Server) Options {
+	a, _ := pairs(t)
+	return Options{
+		Material: Material{Key: a.KeyPEM, KeyName: "kolleno.key", Cert: a.CertPEM, CertName: "kolleno.crt"},
+		Login: jwtflow.Request{
+			ConsumerKey: testConsumerKey, Username: testUsername, LoginURL: ts.URL,
+			Client: ts.Client(), Timeout: 5 * time.Second,
+			Backoff: func(int, bool) time.Duration { return 0 },
+		},
+	}
+}
+
+func TestRunAllPassInTwoRequests(t *testing.T) {
+	sim, ts := simulate(t, nil)
+	r := Run(context.Background(), options(t, ts))
+
+	for _, c := range r.Checks {
+		if c.Status != Pass {
+			t.Errorf("%s: %s: %s (hint %q)", c.ID, c.Status, c.Detail, c.Hint)
+		}
+	}
+	if len(r.Checks) != len(order) {
+		t.Errorf("%d checks, want %d", len(r.Checks), len(order))
+	}
+	if r.ExitCode() != ExitOK {
+		t.Errorf("exit code %d", r.ExitCode())
+	}
+
+	var paths []string
+	for _, e := range sim.Requests() {
+		paths = append(paths, e.Method+" "+e.Path)
+	}
+	want := []string{"POST /services/oauth2/token", "POST /services/data/v" + PinnedAPIVersion + "/composite"}
+	if strings.Join(paths, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(paths, "\n"), strings.Join(want, "\n"))
+	}
+
+	f := r.Facts
+	if f.Profile != sfsim.DefaultProfile || f.OrgID != sfsim.DefaultOrgID || f.InstanceURL != ts.URL ||
+		f.APIVersion != "v"+PinnedAPIVersion || f.Username != testUsername || !validID(f.UserID) {
+		t.Errorf("facts %+v", f)
+	}
+}
+
+func TestRunNegotiatesTheVersion(t *testing.T) {
+	sim, ts := simulate(t, func(c *sfsim.Config) { c.Org.OldestAPIVersion = 64 })
+	r := Run(context.Background(), options(t, ts))
+	if r.ExitCode() != ExitOK || r.Facts.APIVersion != "v67.0" {
+		t.Errorf("exit %d, version %s", r.ExitCode(), r.Facts.APIVersion)
+	}
+	if n := len(sim.Requests()); n != 4 {
+		t.Errorf("%d requests, want 4: token, composite, versions, composite", n)
+	}
+}
+
+func TestRunAgainstMisconfiguredOrgs(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*sfsim.Config)
+		want   map[ID]Status
+		exit   int
+		hint   map[ID]string
+	}{
+		{
+			name:   "user lacks API Enabled",
+			mutate: func(c *sfsim.Config) { c.Users[0].APIEnabled = false },
+			want:   map[ID]Status{Login: Pass, APIEnabled: Fail, AccountRead: Skipped},
+			exit:   ExitPermission,
+			hint:   map[ID]string{APIEnabled: "System Permissions → API Enabled"},
+		},
+		{
+			name:   "edition without API",
+			mutate: func(c *sfsim.Config) { c.Org.APIEnabled = false },
+			want:   map[ID]Status{Login: Pass, APIEnabled: Fail},
+			exit:   ExitPermission,
+			hint:   map[ID]string{APIEnabled: "edition has no API access"},
+		},
+		{
+			name:   "no Read on Account",
+			mutate: func(c *sfsim.Config) { c.Users[0].AccountRead = false },
+			want:   map[ID]Status{APIEnabled: Pass, AccountRead: Fail, AccountRecords: Skipped},
+			exit:   ExitPermission,
+			hint:   map[ID]string{AccountRead: `"Kolleno Integration"`},
+		},
+		{
+			name:   "no Account record visible",
+			mutate: func(c *sfsim.Config) { c.Users[0].AccountRecords = 0 },
+			want:   map[ID]Status{AccountRead: Pass, AccountRecords: Warn},
+			exit:   ExitOK,
+		},
+		{
+			name:   "app not assigned to the profile",
+			mutate: func(c *sfsim.Config) { c.App.Profiles = nil },
+			want:   map[ID]Status{Login: Fail, APIEnabled: Skipped, AccountRead: Skipped},
+			exit:   ExitLoginRefuse,
+		},
+		{
+			name:   "no api scope",
+			mutate: func(c *sfsim.Config) { c.App.Scopes = []string{"refresh_token"} },
+			want:   map[ID]Status{Login: Pass, APIEnabled: Fail},
+			exit:   ExitPermission,
+			hint:   map[ID]string{APIEnabled: "(api)"},
+		},
+		{
+			name:   "REST in maintenance",
+			mutate: func(c *sfsim.Config) { c.Faults = sfsim.Faults{Scope: sfsim.ScopeREST, Maintenance: true} },
+			want:   map[ID]Status{Login: Pass, APIEnabled: Fail},
+			exit:   ExitUnreachable,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ts := simulate(t, tt.mutate)
+			r := Run(context.Background(), options(t, ts))
+			for id, want := range tt.want {
+				if c := r.Check(id); c.Status != want {
+					t.Errorf("%s: %s (%s), want %s", id, c.Status, c.Detail, want)
+				}
+			}
+			if r.ExitCode() != tt.exit {
+				t.Errorf("exit code %d, want %d", r.ExitCode(), tt.exit)
+			}
+			for id, part := range tt.hint {
+				if !strings.Contains(r.Check(id).Hint, part) {
+					t.Errorf("%s hint %q lacks %q", id, r.Check(id).Hint, part)
+				}
+			}
+		})
+	}
+}
+
+func TestRunWithoutAUsableKeySkipsTheRemoteChecks(t *testing.T) {
+	sim, ts := simulate(t, nil)
+	opts := options(t, ts)
+	opts.Key, opts.Cert = []byte("junk"), nil
+	r := Run(context.Background(), opts)
+	for _, id := range []ID{Clock, Login, APIEnabled, AccountRead, AccountRecords} {
+		if r.Check(id).Status != Skipped {
+			t.Errorf("%s: %+v", id, r.Check(id))
+		}
+	}
+	if r.ExitCode() != ExitLocal || len(sim.Requests()) != 0 {
+		t.Errorf("exit %d, %d requests", r.ExitCode(), len(sim.Requests()))
+	}
+}
+
+func TestRunClockBehind(t *testing.T) {
+	_, ts := simulate(t, func(c *sfsim.Config) { c.ClockOffset = sfsim.Duration(-10 * time.Minute) })
+	r := Run(context.Background(), options(t, ts))
+	c := r.Check(Clock)
+	if c.Status != Warn || !strings.Contains(c.Detail, "10m0s ahead of") {
+		t.Errorf("clock %+v", c)
+	}
+}
+
+func TestRunUnreachable(t *testing.T) {
+	_, ts := simulate(t, nil)
+	opts := options(t, ts)
+	opts.Login.Timeout = 200 * time.Millisecond // connection refused is retried until then
+	ts.Close()
+	r := Run(context.Background(), opts)
+	if r.Check(Login).Status != Fail || r.ExitCode() != ExitUnreachable {
+		t.Errorf("login %+v, exit %d", r.Check(Login), r.ExitCode())
+	}
+	if r.Check(Clock).Status != Skipped {
+		t.Errorf("clock %+v", r.Check(Clock))
+	}
+}
