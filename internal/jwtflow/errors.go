@@ -1,0 +1,150 @@
+package jwtflow
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Exit codes the errors of this package carry, as kollenoctl defines them.
+const (
+	exitRefused     = 3 // Salesforce refused the login
+	exitUnreachable = 5 // Salesforce could not be reached: network, timeout, 5xx
+)
+
+// MaxClockSkew is the difference between this computer's clock and the
+// server's Date header above which kollenoctl reports the clock.
+const MaxClockSkew = 60 * time.Second
+
+// RefusedError is Salesforce's refusal of the login: its answer verbatim,
+// what was sent (the consumer key masked, never the assertion), and the
+// catalogue entry that explains it.
+type RefusedError struct {
+	Status      int             // the HTTP status
+	Code        string          // Salesforce's error, verbatim
+	Description string          // Salesforce's error_description, verbatim
+	LoginURL    string          // where the refused attempt went
+	Claims      Claims          // the claims of the refused attempt, Issuer masked
+	Entry       *CatalogueEntry // never nil
+	Attempts    []Attempt       // every attempt made, in order
+	// ClockSkew is the server's clock minus this computer's, from the Date
+	// header of the answer; zero when there was none.
+	ClockSkew time.Duration
+	// KeyFingerprint is the SHA-256 of the private key's public key, for
+	// comparing with the certificate uploaded to the app.
+	KeyFingerprint string
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("Salesforce refused the login: %s: %s", e.Code, e.Description)
+}
+
+// ExitCode is 3: Salesforce refused the login.
+func (e *RefusedError) ExitCode() int { return exitRefused }
+
+// Hint is the catalogue entry's fix, preceded by what this attempt adds: the
+// clock when it is off, the key's fingerprint for a signature refusal.
+func (e *RefusedError) Hint() string {
+	var lines []string
+	if e.Entry.ID == "expired" && ClockIsOff(e.ClockSkew) {
+		lines = append(lines, "this computer's clock is "+DescribeSkew(e.ClockSkew)+
+			": that is the likely cause")
+	}
+	if e.Entry.ID == "invalid-assertion" && e.KeyFingerprint != "" {
+		lines = append(lines, "the private key's public-key SHA-256 is "+e.KeyFingerprint)
+	}
+	return strings.Join(append(lines, e.Entry.Fix...), "\n")
+}
+
+// UnreachableError means no usable answer came from the login URL: network
+// errors, timeouts, HTTP 429 and 5xx, after the retries --timeout allowed.
+type UnreachableError struct {
+	LoginURL string
+	Status   int    // the HTTP status of the last answer; 0 when none came
+	Problem  string // the last failure, without secrets
+	// Earlier is the last failure before the time limit cut the last
+	// attempt short: "HTTP 503 with a text/html answer ...", "connection
+	// refused"; "" when there was none.
+	Earlier string
+	// Untrusted means the server's TLS certificate did not verify.
+	Untrusted bool
+	Attempts  []Attempt
+}
+
+func (e *UnreachableError) Error() string {
+	msg := fmt.Sprintf("cannot reach %s after %s: %s", e.LoginURL,
+		plural(len(e.Attempts), "attempt"), e.Problem)
+	if e.Earlier != "" && e.Earlier != e.Problem {
+		msg += "; before that: " + e.Earlier
+	}
+	return msg
+}
+
+// ExitCode is 5: Salesforce could not be reached.
+func (e *UnreachableError) ExitCode() int { return exitUnreachable }
+
+// Hint names what to check on this side, and Salesforce's status page.
+func (e *UnreachableError) Hint() string {
+	if e.Untrusted {
+		return "the server's TLS certificate is not trusted; if a proxy on your network " +
+			"inspects TLS, give its CA certificate with SSL_CERT_FILE=/path/to/ca.pem"
+	}
+	if e.Status >= 500 || e.Status == 429 {
+		return "Salesforce answered with an error of its own: check https://status.salesforce.com " +
+			"and try again later, or give a longer --timeout"
+	}
+	return "check the login URL, the network, and the proxy settings in HTTPS_PROXY and " +
+		"NO_PROXY; give a longer --timeout on a slow network"
+}
+
+// UnexpectedAnswerError is an answer that is not Salesforce's token JSON: an
+// HTML maintenance page, a proxy's error page, a redirect, a token answer
+// without a usable token. It carries a short excerpt of the answer with tags
+// stripped, never the request.
+type UnexpectedAnswerError struct {
+	LoginURL    string
+	Status      int
+	ContentType string
+	Excerpt     string // at most 200 characters of the answer's text
+	Location    string // where a redirect pointed, without its query
+	Problem     string // what is wrong with the answer, status and excerpt included
+	Attempts    []Attempt
+}
+
+func (e *UnexpectedAnswerError) Error() string {
+	return fmt.Sprintf("unexpected answer from %s: %s", e.LoginURL, e.Problem)
+}
+
+// ExitCode is 5: what answered was not Salesforce's login server.
+func (e *UnexpectedAnswerError) ExitCode() int { return exitUnreachable }
+
+// Hint points at the login URL, a proxy, or Salesforce's status page.
+func (e *UnexpectedAnswerError) Hint() string {
+	if e.Location != "" {
+		return "use the login URL the redirect points to, without its path: --login-url " +
+			originOf(e.Location)
+	}
+	return "check that --login-url is the org's login URL; a proxy (HTTPS_PROXY) or a " +
+		"Salesforce maintenance page (https://status.salesforce.com) may have answered instead"
+}
+
+// ClockIsOff reports whether a clock skew is large enough to report.
+func ClockIsOff(skew time.Duration) bool {
+	return skew > MaxClockSkew || skew < -MaxClockSkew
+}
+
+// DescribeSkew says which way and how far this computer's clock is off:
+// "4m10s behind Salesforce's". skew is the server's clock minus this one's.
+func DescribeSkew(skew time.Duration) string {
+	if skew >= 0 {
+		return skew.Round(time.Second).String() + " behind Salesforce's"
+	}
+	return (-skew).Round(time.Second).String() + " ahead of Salesforce's"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

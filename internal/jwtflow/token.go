@@ -1,0 +1,258 @@
+package jwtflow
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// grantType is the JWT bearer grant (RFC 7523), reference §1.2.
+const grantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+// maxAnswer caps how much of an answer is read: a token answer is under
+// 2 KiB, and a maintenance page needs no more than its start.
+const maxAnswer = 64 << 10
+
+// maxExcerpt caps the excerpt of an unexpected answer shown to the user.
+const maxExcerpt = 200
+
+// kind sorts the outcome of one token request.
+type kind int
+
+const (
+	kindToken      kind = iota // 200 with an access token
+	kindRefused                // Salesforce's JSON error
+	kindTransient              // network error, timeout, 429, 5xx: worth retrying
+	kindUnexpected             // not Salesforce's JSON, a redirect, a token answer without token
+	kindLocal                  // the request could not be made here: outcome.err says why
+	kindUntrusted              // the server's TLS certificate did not verify: not retried
+)
+
+// tokenAnswer is the JSON of the token endpoint, success or error (§2, §3).
+type tokenAnswer struct {
+	AccessToken      string `json:"access_token"`
+	InstanceURL      string `json:"instance_url"`
+	ID               string `json:"id"`
+	TokenType        string `json:"token_type"`
+	Scope            string `json:"scope"`
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// outcome is what one token request produced.
+type outcome struct {
+	kind        kind
+	status      int
+	answer      tokenAnswer
+	problem     string // for kindTransient and kindUnexpected: what went wrong
+	contentType string
+	excerpt     string
+	location    string
+	serverDate  time.Time
+	retryAfter  time.Duration
+	err         error // for kindLocal
+	cut         bool  // the time limit ended the request
+}
+
+// postAssertion sends one token request and sorts its answer.
+func postAssertion(ctx context.Context, c *http.Client, tokenURL, assertion string) outcome {
+	form := url.Values{"grant_type": {grantType}, "assertion": {assertion}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL,
+		strings.NewReader(form.Encode()))
+	if err != nil {
+		return outcome{kind: kindLocal, err: fmt.Errorf("cannot build the token request: %w", err)}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+
+	resp, err := c.Do(req)
+	if err != nil {
+		k := kindTransient
+		if isCertificateError(err) {
+			k = kindUntrusted
+		}
+		return outcome{kind: k, problem: describeNetError(ctx, err), cut: ctx.Err() != nil}
+	}
+	defer resp.Body.Close()
+
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return outcome{kind: kindTransient, status: resp.StatusCode,
+			problem: "the answer broke off: " + describeNetError(ctx, err), cut: ctx.Err() != nil}
+	}
+	o := sortAnswer(resp, body, assertion)
+	o.serverDate, _ = http.ParseTime(resp.Header.Get("Date"))
+	return o
+}
+
+// sortAnswer decides what kind of answer resp is.
+func sortAnswer(resp *http.Response, body []byte, assertion string) outcome {
+	o := outcome{status: resp.StatusCode, contentType: mediaType(resp.Header)}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		o.kind, o.location = kindUnexpected, redactLocation(resp)
+		o.problem = fmt.Sprintf("HTTP %d, a redirect to %s, instead of a token", o.status, o.location)
+		return o
+	}
+	retryable := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
+	if retryable {
+		o.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
+	}
+	if !isJSON(o.contentType, body) || json.Unmarshal(body, &o.answer) != nil {
+		o.excerpt = safeExcerpt(body, assertion)
+		o.problem = describeNotJSON(o)
+		o.kind = kindUnexpected
+		if retryable {
+			o.kind = kindTransient
+		}
+		return o
+	}
+	o.answer.ErrorDescription = redactAssertion(o.answer.ErrorDescription, assertion)
+	o.kind, o.problem = sortJSON(resp.StatusCode, o.answer, retryable)
+	return o
+}
+
+// sortJSON sorts a JSON answer.
+func sortJSON(status int, a tokenAnswer, retryable bool) (kind, string) {
+	switch {
+	case retryable:
+		return kindTransient, fmt.Sprintf("HTTP %d %s %s", status, a.Error, a.ErrorDescription)
+	case status == http.StatusOK && a.AccessToken != "":
+		return kindToken, ""
+	case status >= 400 && a.Error != "":
+		return kindRefused, ""
+	case status == http.StatusOK:
+		return kindUnexpected, "HTTP 200 without an access_token"
+	}
+	return kindUnexpected, fmt.Sprintf("HTTP %d without an error code", status)
+}
+
+func describeNotJSON(o outcome) string {
+	what := "an empty answer"
+	if o.contentType != "" {
+		what = "a " + o.contentType + " answer"
+	}
+	msg := fmt.Sprintf("HTTP %d with %s, not Salesforce's JSON", o.status, what)
+	if o.excerpt != "" {
+		msg += fmt.Sprintf(": %q", o.excerpt)
+	}
+	return msg
+}
+
+// describeNetError says what went wrong with the connection, without the
+// request's URL, which the report shows anyway.
+func describeNetError(ctx context.Context, err error) string {
+	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+		return "no answer before the time limit (--timeout)"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return err.Error()
+}
+
+// isCertificateError reports whether err is a failed TLS verification,
+// which retrying cannot fix.
+func isCertificateError(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var authority x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &host) ||
+		errors.As(err, &invalid)
+}
+
+func mediaType(h http.Header) string {
+	mt, _, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// isJSON reports whether an answer claims or looks to be JSON; Salesforce
+// sends application/json, and a body that starts with { is read as JSON
+// whatever a proxy did to the header.
+func isJSON(mediaType string, body []byte) bool {
+	if strings.HasSuffix(mediaType, "json") {
+		return true
+	}
+	trimmed := strings.TrimSpace(string(body[:min(len(body), 64)]))
+	return strings.HasPrefix(trimmed, "{")
+}
+
+func parseRetryAfter(v string) time.Duration {
+	secs, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || secs < 0 {
+		return 0
+	}
+	return time.Duration(secs) * time.Second
+}
+
+// redactLocation returns a redirect's target without query or user info.
+func redactLocation(resp *http.Response) string {
+	loc, err := resp.Location()
+	if err != nil {
+		return "(an unreadable address)"
+	}
+	loc.User, loc.RawQuery, loc.Fragment = nil, "", ""
+	return loc.String()
+}
+
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+var (
+	scriptOrStyle = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
+	htmlTag       = regexp.MustCompile(`(?s)<[^>]*>`)
+	jwtLike       = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+	whitespace    = regexp.MustCompile(`\s+`)
+)
+
+// safeExcerpt turns the start of an answer into one short line of text that
+// may be shown: tags, scripts and control characters removed, anything that
+// looks like a JWT (a proxy that echoes the request) replaced, cut to
+// maxExcerpt characters.
+func safeExcerpt(body []byte, assertion string) string {
+	text := scriptOrStyle.ReplaceAllString(string(body), " ")
+	text = htmlTag.ReplaceAllString(text, " ")
+	text = html.UnescapeString(text)
+	text = redactAssertion(text, assertion)
+	text = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, text)
+	text = strings.TrimSpace(whitespace.ReplaceAllString(text, " "))
+	if r := []rune(text); len(r) > maxExcerpt {
+		text = string(r[:maxExcerpt]) + "…"
+	}
+	return text
+}
+
+// redactAssertion removes the assertion, and anything shaped like a JWT,
+// from text that came back from the server.
+func redactAssertion(text, assertion string) string {
+	if assertion != "" {
+		text = strings.ReplaceAll(text, assertion, "[assertion]")
+	}
+	return jwtLike.ReplaceAllString(text, "[JWT]")
+}
