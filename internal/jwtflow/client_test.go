@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRedactURL(t *testing.T) {
@@ -50,7 +51,7 @@ func TestHTTPClientVerifiesTLS(t *testing.T) {
 	}))
 	defer ts.Close()
 	req := testRequest(t, ts.URL)
-	req.Timeout = 2e9
+	req.Timeout = 20 * time.Second
 	_, err := Login(context.Background(), req)
 	var ue *UnreachableError
 	if !errors.As(err, &ue) || !ue.Untrusted || len(ue.Attempts) != 1 ||
