@@ -178,6 +178,11 @@ func badQueryCases() []queryCase {
 			want: "SELECT Id FROM\n              ^\nERROR at Row:1:Column:15\nunexpected token: '<EOF>'"},
 		{name: "second line", soql: "SELECT Id\nFROM Nothing", wantStatus: 400, wantCode: "INVALID_TYPE",
 			want: "FROM Nothing\n     ^\nERROR at Row:2:Column:6\nsObject type 'Nothing' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."},
+		{name: "ORDER BY", soql: "SELECT Id FROM Account ORDER BY Name DESC, Id LIMIT 2", wantStatus: 200,
+			wantSize: 2, want: `"totalSize":2`},
+		{name: "ORDER BY without field", soql: "SELECT Id FROM Account ORDER BY LIMIT 2", wantStatus: 400,
+			wantCode: "MALFORMED_QUERY",
+			want:     "SELECT Id FROM Account ORDER BY LIMIT 2\n                                ^\nERROR at Row:1:Column:33\nunexpected token: LIMIT"},
 		{name: "bad LIMIT", soql: "SELECT Id FROM Account LIMIT x", wantStatus: 400, wantCode: "MALFORMED_QUERY",
 			want: "SELECT Id FROM Account LIMIT x\n                             ^\nERROR at Row:1:Column:30\nunexpected token: x"},
 	}

@@ -140,7 +140,7 @@ func (c *call) get(r *http.Request) (int, any) {
 		return http.StatusOK, c.resources()
 	case "sobjects/Account/describe":
 		return c.describeAccount()
-	case "query", "queryAll":
+	case "query", "queryAll", "tooling/query":
 		return c.query(r)
 	}
 	return 0, errNotFound

@@ -101,6 +101,8 @@ func restCases() []restCase {
 			wantCode: "API_DISABLED_FOR_ORG", wantMessage: "The REST API is not enabled for this Organization."},
 		{name: "version not served", path: "/services/data/v68.0/sobjects/Account/describe",
 			wantStatus: 404, wantCode: "NOT_FOUND", wantMessage: "The requested resource does not exist"},
+		{name: "tooling query of an object the simulator lacks", path: v + "/tooling/query?q=SELECT+Id+FROM+SandboxProcess",
+			wantStatus: 400, wantCode: "INVALID_TYPE", wantMessage: "sObject type 'SandboxProcess' is not supported."},
 		{name: "resources", path: v + "/", wantStatus: 200, wantBody: `"query":"/services/data/v67.0/query"`},
 		{name: "POST describe", method: "POST", path: v + "/sobjects/Account/describe", wantStatus: 405,
 			wantCode: "METHOD_NOT_ALLOWED", wantMessage: "HTTP Method 'POST' not allowed. Allowed are GET,HEAD"},

@@ -10,7 +10,7 @@ import (
 // The small SOQL subset the simulator understands:
 //
 //	SELECT field, ... FROM object
-//	  [WHERE cond AND cond ...] [LIMIT n]
+//	  [WHERE cond AND cond ...] [ORDER BY field [ASC|DESC], ...] [LIMIT n]
 //	cond: field = literal | field IN (literal, ...) | field IN (SELECT ...)
 //
 // which covers every query shape of reference §5.5. Anything else is a query
@@ -183,7 +183,8 @@ func (p *soqlParser) ident() (soqlToken, *soqlError) {
 // isReserved reports the SOQL keywords the subset uses.
 func isReserved(s string) bool {
 	switch strings.ToUpper(s) {
-	case "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIMIT", "ORDER", "BY", "GROUP":
+	case "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIMIT", "ORDER", "BY", "GROUP",
+		"ASC", "DESC":
 		return true
 	}
 	return false
@@ -208,6 +209,9 @@ func (p *soqlParser) query() (*soqlQuery, *soqlError) {
 		return nil, err
 	}
 	if q.where, err = p.whereClause(); err != nil {
+		return nil, err
+	}
+	if err = p.orderClause(); err != nil {
 		return nil, err
 	}
 	q.limit, err = p.limitClause()
@@ -308,6 +312,31 @@ func (p *soqlParser) literal() (soqlToken, *soqlError) {
 	}
 	p.i++
 	return t, nil
+}
+
+// orderClause parses ORDER BY field [ASC|DESC], ..., when present. The
+// simulated objects have at most a few rows in a fixed order, so the
+// ordering is accepted and not applied.
+func (p *soqlParser) orderClause() *soqlError {
+	if !p.is("ORDER") {
+		return nil
+	}
+	p.i++
+	if err := p.expect("BY"); err != nil {
+		return err
+	}
+	for {
+		if _, err := p.ident(); err != nil {
+			return err
+		}
+		if p.is("ASC") || p.is("DESC") {
+			p.i++
+		}
+		if !p.is(",") {
+			return nil
+		}
+		p.i++
+	}
 }
 
 // limitClause parses LIMIT n, when present.
