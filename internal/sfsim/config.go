@@ -307,6 +307,19 @@ func (c *Config) validate() error {
 			return err
 		}
 	}
+	return c.Faults.validate()
+}
+
+// validate checks the fault settings.
+func (f Faults) validate() error {
+	switch f.Scope {
+	case "", ScopeAll, ScopeToken, ScopeREST:
+	default:
+		return fmt.Errorf("fault scope %q must be %s, %s or %s", f.Scope, ScopeAll, ScopeToken, ScopeREST)
+	}
+	if _, ok := parseOAuthError(f.FailError); f.FailFirst > 0 && f.FailError != "" && !ok {
+		return fmt.Errorf("fail error %q is not a known error code nor \"error: description\"", f.FailError)
+	}
 	return nil
 }
 

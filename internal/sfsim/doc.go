@@ -39,6 +39,34 @@
 //   - /services/data/vNN.0/: sobjects/Account/describe, query (the SOQL
 //     shapes of §5.5), composite and composite/batch (§5.7).
 //
+// REST answers: 401 INVALID_SESSION_ID for an unknown, expired or revoked
+// token ("This session is not valid for use with the REST API" when the
+// app lacks the api scope), 403 API_DISABLED_FOR_ORG when the edition or the
+// user lacks API access, 404 NOT_FOUND for the describe and 400 INVALID_TYPE
+// for a query on Account without Read on Account. Queries the matcher cannot
+// run get MALFORMED_QUERY, INVALID_TYPE or INVALID_FIELD with Salesforce's
+// position excerpt. Composite allows 25 subrequests of which 5 queries and
+// embeds each subrequest's error; allOrNone and @{ref.path} references work.
+//
+// # Faults
+//
+// Config.Faults adds latency, a 503 HTML maintenance page, a reset
+// connection, a hang (released by the client's timeout or Server.Close),
+// Salesforce's rate-limit answers or a plain 429, and fail-first (the first
+// N token requests refused with a chosen error). Scope limits a fault to the
+// token endpoint or to REST; Times makes it transient.
+//
+// # The sfsim command
+//
+// Run is the sfsim binary (cmd/sfsim is a thin main over it): it serves the
+// model on a loopback address only, prints the base URL, writes it
+// atomically to --ready-file, appends JSON lines to --log and stops on
+// SIGINT or SIGTERM. --tls serves HTTPS with a fresh self-signed loopback
+// certificate written to --tls-cert-out. Each failure switch (--no-api-enabled,
+// --user-not-assigned, --maintenance, ...) changes the model as a real
+// misconfigured org would; "sfsim -h" lists them and --print-config shows the
+// resulting model as JSON, a starting point for --config.
+//
 // # Choices where Salesforce's behaviour is not known
 //
 //   - aud must be one JSON string equal (ignoring case) to an accepted
@@ -51,4 +79,12 @@
 //   - An unknown sub is invalid_grant / "user hasn't approved this
 //     consumer" (TokenOptions.UnknownUserError changes it).
 //   - Base64url segments must be unpadded.
+//   - Composite limit and referenceId refusals use errorCode LIMIT_EXCEEDED
+//     and INVALID_INPUT; their wording is the simulator's own.
+//   - The token endpoint's own faults: rate limits answer 400
+//     rate_limit_exceeded / "Number of logins exceeded" (reference §3).
+//
+// TODO: a query returning more than 2,000 records should answer in batches
+// with nextRecordsUrl (reference §5.6); the simulator answers every record at
+// once, which is enough while no check reads more than one record.
 package sfsim

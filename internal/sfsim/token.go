@@ -349,11 +349,25 @@ func (s *Server) assigned(u *User) bool {
 	})
 }
 
+// pruneSessions forgets expired sessions, every 1024 logins, so a
+// long-running simulator does not grow without bound. Call with s.mu held.
+func (s *Server) pruneSessions(now time.Time) {
+	if len(s.sessions)%1024 != 1023 {
+		return
+	}
+	for token, ss := range s.sessions {
+		if !now.Before(ss.expires) {
+			delete(s.sessions, token)
+		}
+	}
+}
+
 // issueToken opens a session for the user and builds the success body.
 func (s *Server) issueToken(r *http.Request, u *User) tokenResponse {
 	token := s.cfg.Org.ID[:15] + "!" + randomString(96)
 	now := s.now()
 	s.mu.Lock()
+	s.pruneSessions(now)
 	s.sessions[token] = &session{
 		user: u, scopes: s.cfg.App.Scopes,
 		expires: now.Add(time.Duration(s.cfg.Token.SessionLifetime)),
