@@ -175,7 +175,8 @@ var serveHook func(*Server)
 
 // serve runs the HTTP server until ctx is done, then stops cleanly: hung
 // requests are released and in-flight ones get a few seconds to finish.
-func serve(ctx context.Context, srv *Server, ln net.Listener, o options, stdout, stderr io.Writer) error {
+func serve(ctx context.Context, srv *Server, ln net.Listener, o options,
+	stdout, stderr io.Writer) error {
 	if o.logFile != "" {
 		f, err := os.OpenFile(o.logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
@@ -215,7 +216,8 @@ func announce(base string, o options, srv *Server, stdout, stderr io.Writer) err
 }
 
 // waitAndStop waits for ctx or a server failure, then shuts down.
-func waitAndStop(ctx context.Context, srv *Server, hs *http.Server, errc chan error, stderr io.Writer) error {
+func waitAndStop(ctx context.Context, srv *Server, hs *http.Server, errc chan error,
+	stderr io.Writer) error {
 	select {
 	case err := <-errc:
 		srv.Close()

@@ -48,7 +48,8 @@ func certFile(t *testing.T) []string {
 
 // runCommand starts Run in the background and waits for its ready file. It
 // returns the base URL, the stop function and the channel of Run's result.
-func runCommand(t *testing.T, args ...string) (string, context.CancelFunc, chan error, *syncBuffer) {
+func runCommand(t *testing.T, args ...string) (string, context.CancelFunc, chan error,
+	*syncBuffer) {
 	t.Helper()
 	ready := filepath.Join(t.TempDir(), "ready")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -221,7 +222,8 @@ func TestRunConfigFile(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.Org.Sandbox || cfg.Org.ID != DefaultOrgID || len(cfg.Users) != 2 || !cfg.Users[0].APIEnabled ||
+	if !cfg.Org.Sandbox || cfg.Org.ID != DefaultOrgID || len(cfg.Users) != 2 ||
+		!cfg.Users[0].APIEnabled ||
 		!cfg.Users[0].AccountRead || cfg.Users[1].Active || cfg.App.ConsumerKey != testKey {
 		t.Errorf("model %+v", cfg)
 	}

@@ -286,7 +286,8 @@ func (c *call) batch(r *http.Request) (int, any) {
 	results, hasErrors := make([]batchResult, 0, len(req.Requests)), false
 	for _, sub := range req.Requests {
 		if hasErrors && req.HaltOnError {
-			results = append(results, batchResult{http.StatusPreconditionFailed, []restError{errBatchHalted}})
+			halted := []restError{errBatchHalted}
+			results = append(results, batchResult{http.StatusPreconditionFailed, halted})
 			continue
 		}
 		u := "/services/data/" + strings.TrimPrefix(sub.URL, "/services/data/")

@@ -94,7 +94,8 @@ func TestCompositeEmbedsErrors(t *testing.T) {
 func checkEmbedded(t *testing.T, body json.RawMessage, code string) {
 	t.Helper()
 	var errs []restError
-	if err := json.Unmarshal(body, &errs); err != nil || len(errs) != 1 || errs[0].ErrorCode != code {
+	err := json.Unmarshal(body, &errs)
+	if err != nil || len(errs) != 1 || errs[0].ErrorCode != code {
 		t.Errorf("body %s, want one %s error", body, code)
 	}
 }
@@ -184,7 +185,8 @@ func TestCompositeRefusals(t *testing.T) {
 				}
 				return
 			}
-			checkQueryAnswer(t, a, queryCase{wantStatus: 400, wantCode: tc.wantCode, want: errMessage(t, a)})
+			want := queryCase{wantStatus: 400, wantCode: tc.wantCode, want: errMessage(t, a)}
+			checkQueryAnswer(t, a, want)
 		})
 	}
 }

@@ -36,7 +36,8 @@ func TestLoadConfigKeepsBase(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.App.Type != ConnectedApp || cfg.App.ConsumerKey != testKey || !cfg.App.JWTEnabled ||
-		time.Duration(cfg.Token.Leeway) != time.Minute || !cfg.Token.TrackJTI || len(cfg.Users) != 1 {
+		time.Duration(cfg.Token.Leeway) != time.Minute || !cfg.Token.TrackJTI ||
+		len(cfg.Users) != 1 {
 		t.Errorf("%+v", cfg)
 	}
 }

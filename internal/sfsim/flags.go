@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -176,7 +177,9 @@ func applyValue(name string, cfg *Config, v *modelValues) error {
 		"fault-times": func() { cfg.Faults.Times = v.faultTimes },
 		"latency":     func() { cfg.Faults.Latency = Duration(v.latency) },
 		"hang-for":    func() { cfg.Faults.HangFor = Duration(v.hangFor) },
-		"fail-first":  func() { cfg.Faults.FailFirst, cfg.Faults.FailError = v.failFirst, v.failError },
+		"fail-first": func() {
+			cfg.Faults.FailFirst, cfg.Faults.FailError = v.failFirst, v.failError
+		},
 		"fail-error":  func() { cfg.Faults.FailError = v.failError },
 		"fault-scope": func() { cfg.Faults.Scope = v.faultScope },
 	}
@@ -188,8 +191,9 @@ func applyValue(name string, cfg *Config, v *modelValues) error {
 
 // checkValue refuses flag values that cannot work.
 func checkValue(name string, v *modelValues) error {
+	scopes := []string{ScopeAll, ScopeToken, ScopeREST}
 	switch {
-	case name == "fault-scope" && v.faultScope != ScopeAll && v.faultScope != ScopeToken && v.faultScope != ScopeREST:
+	case name == "fault-scope" && !slices.Contains(scopes, v.faultScope):
 		return usageErrorf("--fault-scope must be all, token or rest, not %q", v.faultScope)
 	case name == "fail-error":
 		if _, ok := parseOAuthError(v.failError); !ok {

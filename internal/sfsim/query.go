@@ -102,7 +102,8 @@ func (c *call) selectRows(q *soqlQuery) (*table, []string, []row, *soqlError) {
 func (c *call) resolve(q *soqlQuery) (*table, []string, *soqlError) {
 	t := tables[strings.ToLower(q.object.text)]
 	if t == nil || (t == accountTable && !c.ss.user.AccountRead) {
-		return nil, nil, &soqlError{"INVALID_TYPE", q.object.pos, fmt.Sprintf(invalidTypeText, q.object.text)}
+		text := fmt.Sprintf(invalidTypeText, q.object.text)
+		return nil, nil, &soqlError{"INVALID_TYPE", q.object.pos, text}
 	}
 	var fields []string
 	for _, f := range q.fields {
@@ -141,7 +142,9 @@ func (c *call) filter(t *table, q *soqlQuery) ([]row, *soqlError) {
 			return nil, err
 		}
 		rows = slices.DeleteFunc(rows, func(rw row) bool {
-			return !slices.ContainsFunc(values, func(v any) bool { return sameValue(field, rw[field], v) })
+			return !slices.ContainsFunc(values, func(v any) bool {
+				return sameValue(field, rw[field], v)
+			})
 		})
 	}
 	return rows, nil
@@ -285,7 +288,8 @@ func (c *call) addNested(rec record, t *table, rel string, f field, rw row) reco
 func (c *call) attributes(typ string, id any) record {
 	attrs := record{{"type", typ}}
 	if s, ok := id.(string); ok && s != "" {
-		attrs = append(attrs, field{"url", fmt.Sprintf("/services/data/v%d.0/sobjects/%s/%s", c.version, typ, s)})
+		url := fmt.Sprintf("/services/data/v%d.0/sobjects/%s/%s", c.version, typ, s)
+		attrs = append(attrs, field{"url", url})
 	}
 	return attrs
 }

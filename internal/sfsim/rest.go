@@ -150,7 +150,8 @@ func (c *call) get(r *http.Request) (int, any) {
 func (c *call) resources() map[string]string {
 	base := fmt.Sprintf("/services/data/v%d.0/", c.version)
 	out := map[string]string{}
-	for _, name := range []string{"sobjects", "query", "queryAll", "composite", "limits", "search", "tooling"} {
+	names := []string{"sobjects", "query", "queryAll", "composite", "limits", "search", "tooling"}
+	for _, name := range names {
 		out[name] = base + name
 	}
 	return out

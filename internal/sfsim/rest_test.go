@@ -69,7 +69,8 @@ func checkRESTAnswer(t *testing.T, a answer, tc restCase) {
 	}
 	var errs []restError
 	a.jsonOf(t, &errs)
-	if len(errs) != 1 || errs[0].ErrorCode != tc.wantCode || !strings.Contains(errs[0].Message, tc.wantMessage) {
+	if len(errs) != 1 || errs[0].ErrorCode != tc.wantCode ||
+		!strings.Contains(errs[0].Message, tc.wantMessage) {
 		t.Errorf("errors %+v, want %s %q", errs, tc.wantCode, tc.wantMessage)
 	}
 }

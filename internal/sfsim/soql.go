@@ -120,7 +120,8 @@ func lexString(q string, start int) (int, string, bool) {
 // isIdentByte reports a byte of an identifier, a dotted field path or a
 // number.
 func isIdentByte(c byte) bool {
-	return c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	return c == '_' || c == '.' || c >= '0' && c <= '9' ||
+		c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // soqlParser walks the tokens.

@@ -29,7 +29,8 @@ func tlsListener(ln net.Listener, certOut string) (net.Listener, error) {
 			return nil, fmt.Errorf("writing the server certificate: %w", err)
 		}
 	}
-	return tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}), nil
+	conf := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	return tls.NewListener(ln, conf), nil
 }
 
 // selfSignedServerCert makes a one-day certificate for 127.0.0.1, ::1 and
