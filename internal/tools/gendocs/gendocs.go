@@ -44,6 +44,7 @@ func render() (map[string][]byte, error) {
 	}
 
 	files["exit-codes.md"] = renderExitCodes()
+	files["troubleshooting.md"] = renderTroubleshooting()
 	return files, nil
 }
 
