@@ -1,7 +1,9 @@
 package sfsim
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -416,4 +418,34 @@ func TestTokenRequestsAreLogged(t *testing.T) {
 	if log[1].Status != 400 || log[1].Error != "invalid_grant" {
 		t.Errorf("second entry %+v", log[1])
 	}
+}
+
+// FuzzTokenEndpoint feeds arbitrary assertions to the token endpoint: the
+// answer is a token or a 400 with an OAuth error, never a crash or a 500.
+func FuzzTokenEndpoint(f *testing.F) {
+	good, other := creds(f)
+	base := "http://sfsim.test"
+	f.Add(signRS256(f, good, claimsFor(base)))
+	f.Add(signRS256(f, other, claimsFor(base)))
+	f.Add(rawJWT(f, map[string]any{"alg": "none"}, claimsFor(base), nil))
+	f.Add("eyJhbGciOiJSUzI1NiJ9.e30.")
+	f.Add("...")
+	srv, err := New(testConfig(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, assertion string) {
+		body := strings.NewReader(tokenForm(assertion))
+		req := httptest.NewRequest("POST", base+"/services/oauth2/token", body)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+
+		srv.ServeHTTP(rec, req)
+
+		var e oauthError
+		_ = json.Unmarshal(rec.Body.Bytes(), &e)
+		if rec.Code != 200 && (rec.Code != 400 || e.Code == "" || e.Description == "") {
+			t.Fatalf("%q: %d %s", assertion, rec.Code, rec.Body)
+		}
+	})
 }
