@@ -1,9 +1,319 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
 
-// TODO: placeholder until the command is built; replaced by its own file.
+	"github.com/spf13/cobra"
+
+	"github.com/kolleno/kollenoctl/internal/jwtflow"
+)
+
+// loginOptions are login's flags.
+type loginOptions struct {
+	conn      connection
+	showToken bool
+	json      bool
+}
+
 func newLoginCmd(ios *IOStreams) *cobra.Command {
-	_ = ios
-	return &cobra.Command{Use: "login", Hidden: true}
+	opts := &loginOptions{}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Log in once with the JWT bearer flow and explain the outcome",
+		Long: `login makes one real JWT bearer login: it signs an assertion with the private key
+(RS256; iss the consumer key, sub the username, aud the login URL's origin, exp
+now + 180 s), posts it to <login URL>/services/oauth2/token, and reports the
+result. A refusal is shown with Salesforce's own words, what was sent, the
+likely cause, and the Setup screen and setting that fix it.
+
+Network errors, timeouts, HTTP 429 and 5xx are retried within --timeout. After
+"audience is invalid" or app_not_found, the other documented pairing of login
+URL and audience is tried once, and the report says so. --retry-for also
+retries the answers of an app changed in the last minutes.
+
+The proxy in HTTPS_PROXY / NO_PROXY is used. TLS certificates are always
+verified; add a CA (for a proxy that inspects TLS) with SSL_CERT_FILE.
+
+Exit codes: 0 logged in, 3 Salesforce refused the login, 5 Salesforce could
+not be reached, 1 bad input, 2 usage.`,
+		Example: `  kollenoctl login --consumer-key 3MVG9... --username integration@acme.com --key kolleno.key
+  kollenoctl login --sandbox --consumer-key 3MVG9... --username integration@acme.com.uat --key kolleno.key
+  KOLLENO_PRIVATE_KEY="$(cat kolleno.key)" kollenoctl login --login-url https://acme.my.salesforce.com ...
+  kollenoctl login ... --retry-for 10m --json`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runLogin(cmd, ios, opts) },
+	}
+
+	opts.conn.addFlags(cmd)
+	f := cmd.Flags()
+	f.BoolVar(&opts.showToken, "show-token", false, "show the access token unmasked")
+	f.BoolVar(&opts.json, "json", false, "print the outcome as one JSON object on stdout")
+	bindEnv(f, "show-token", "KOLLENO_SHOW_TOKEN")
+	bindEnv(f, "json", "KOLLENO_JSON")
+	return cmd
+}
+
+// runLogin checks the inputs, logs in, and reports.
+func runLogin(cmd *cobra.Command, ios *IOStreams, opts *loginOptions) error {
+	req, err := opts.conn.request(ios)
+	if err != nil {
+		return opts.fail(ios, err)
+	}
+
+	res, err := jwtflow.Login(cmd.Context(), req)
+	if err != nil {
+		return opts.fail(ios, err)
+	}
+
+	warnAfterLogin(ios, res)
+	if opts.json {
+		return writeJSON(ios.Out, newLoginJSON(req.Username, res, opts.showToken, nil))
+	}
+	printLoginSuccess(ios, req.Username, res, opts.showToken)
+	return nil
+}
+
+// fail reports a failed login: the details block on stderr, or the JSON
+// object on stdout; Main then prints the error and its hint.
+func (o *loginOptions) fail(ios *IOStreams, err error) error {
+	if o.json {
+		if werr := writeJSON(ios.Out, newLoginJSON(o.conn.username, nil, false, err)); werr != nil {
+			return werr
+		}
+	} else {
+		printLoginFailure(ios.ErrOut, err)
+	}
+	return err
+}
+
+// warnAfterLogin says on stderr what a working login still needs fixed: an
+// audience that worked only on the second try, a clock that is off.
+func warnAfterLogin(ios *IOStreams, res *jwtflow.Result) {
+	if res.OtherPairing {
+		first := res.Attempts[0]
+		ios.Warnf("the login worked only on attempt %d, with the audience %s (the audience %s "+
+			"was refused: %s); configure the login URL %s with the audience %s "+
+			"(--audience, KOLLENO_AUDIENCE), and give Kolleno the same",
+			len(res.Attempts), res.Audience, first.Audience, attemptOutcome(first),
+			res.LoginURL, res.Audience)
+	}
+	if jwtflow.ClockIsOff(res.ClockSkew) {
+		ios.Warnf("this computer's clock is %s; set it right (NTP), or logins will fail with "+
+			"'expired authorization code'", jwtflow.DescribeSkew(res.ClockSkew))
+	}
+}
+
+// printLoginSuccess writes the result on stdout.
+func printLoginSuccess(ios *IOStreams, username string, res *jwtflow.Result, showToken bool) {
+	w := ios.Out
+	fmt.Fprintf(w, "%s Logged in to Salesforce as %s\n", Paint(ios.ColorOut(), ansiGreen, "✓"), username)
+	row := func(label, value string) { fmt.Fprintf(w, "  %-14s %s\n", label+":", value) }
+	row("org ID", res.OrgID)
+	row("user ID", res.UserID)
+	row("instance URL", res.InstanceURL)
+	row("login URL", res.LoginURL)
+	row("audience", res.Audience)
+	row("access token", tokenText(res.AccessToken, showToken))
+	row("time taken", fmt.Sprintf("%s (%s)", res.Elapsed.Round(time.Millisecond),
+		plural(len(res.Attempts), "attempt")))
+}
+
+func tokenText(token string, show bool) string {
+	if show {
+		return token
+	}
+	return jwtflow.MaskToken(token) + " (masked; --show-token shows it)"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// printLoginFailure writes the details of a failed login on stderr, before
+// the error line and its hints.
+func printLoginFailure(w io.Writer, err error) {
+	var refused *jwtflow.RefusedError
+	if errors.As(err, &refused) {
+		printRefusal(w, refused)
+		return
+	}
+	if attempts := attemptsOf(err); len(attempts) > 1 && !allAlike(attempts) {
+		printAttempts(w, attempts)
+	}
+}
+
+// allAlike reports whether every attempt ended the same way with the same
+// pairing; the error line then says it all.
+func allAlike(attempts []jwtflow.Attempt) bool {
+	for _, a := range attempts[1:] {
+		if attemptOutcome(a) != attemptOutcome(attempts[0]) || a.Audience != attempts[0].Audience {
+			return false
+		}
+	}
+	return true
+}
+
+// printRefusal writes Salesforce's answer verbatim, what was sent, and the
+// catalogue's explanation.
+func printRefusal(w io.Writer, e *jwtflow.RefusedError) {
+	fmt.Fprintf(w, "Salesforce refused the login (HTTP %d)\n", e.Status)
+	row := func(label, value string) { fmt.Fprintf(w, "  %-19s %s\n", label+":", value) }
+	row("error", e.Code)
+	row("error_description", e.Description)
+	row("login URL", e.LoginURL)
+	c := e.Claims
+	row("claims sent", fmt.Sprintf("iss %s, sub %s, aud %s, exp %d (%s)", c.Issuer, c.Subject,
+		c.Audience, c.Expires, time.Unix(c.Expires, 0).UTC().Format(time.RFC3339)))
+	if jwtflow.ClockIsOff(e.ClockSkew) {
+		row("clock", "this computer's clock is "+jwtflow.DescribeSkew(e.ClockSkew))
+	}
+	row("what it means", e.Entry.Title)
+	row("likely cause", e.Entry.Cause)
+	if len(e.Attempts) > 1 {
+		printAttempts(w, e.Attempts)
+	}
+}
+
+func printAttempts(w io.Writer, attempts []jwtflow.Attempt) {
+	fmt.Fprintf(w, "  %d attempts:\n", len(attempts))
+	for _, a := range attempts {
+		fmt.Fprintf(w, "    %d. login URL %s, audience %s: %s\n", a.N, a.LoginURL, a.Audience,
+			attemptOutcome(a))
+	}
+}
+
+func attemptsOf(err error) []jwtflow.Attempt {
+	var unreachable *jwtflow.UnreachableError
+	var unexpected *jwtflow.UnexpectedAnswerError
+	switch {
+	case errors.As(err, &unreachable):
+		return unreachable.Attempts
+	case errors.As(err, &unexpected):
+		return unexpected.Attempts
+	}
+	return nil
+}
+
+// loginJSON is login's --json object. Its fields are stable: scripts read
+// them. The access token is masked unless --show-token.
+type loginJSON struct {
+	OK           bool           `json:"ok"`
+	Username     string         `json:"username"`
+	OrgID        string         `json:"org_id,omitempty"`
+	UserID       string         `json:"user_id,omitempty"`
+	InstanceURL  string         `json:"instance_url,omitempty"`
+	LoginURL     string         `json:"login_url,omitempty"`
+	Audience     string         `json:"audience,omitempty"`
+	OtherPairing bool           `json:"other_pairing"`
+	AccessToken  string         `json:"access_token,omitempty"`
+	TokenMasked  bool           `json:"access_token_masked"`
+	Scope        string         `json:"scope,omitempty"`
+	ElapsedMS    int64          `json:"elapsed_ms"`
+	ClockSkewS   int64          `json:"clock_skew_seconds"`
+	Attempts     []attemptJSON  `json:"attempts"`
+	Error        *loginErrorObj `json:"error,omitempty"`
+	ExitCode     int            `json:"exit_code"`
+}
+
+type attemptJSON struct {
+	N                int    `json:"n"`
+	LoginURL         string `json:"login_url"`
+	Audience         string `json:"audience"`
+	OtherPairing     bool   `json:"other_pairing"`
+	Status           int    `json:"status"`
+	Error            string `json:"error,omitempty"`
+	ErrorDescription string `json:"error_description,omitempty"`
+	Problem          string `json:"problem,omitempty"`
+	DurationMS       int64  `json:"duration_ms"`
+}
+
+type loginErrorObj struct {
+	Kind             string          `json:"kind"` // refused, unreachable, unexpected_answer, input
+	Message          string          `json:"message"`
+	Hint             []string        `json:"hint"`
+	Status           int             `json:"status,omitempty"`
+	Error            string          `json:"error,omitempty"`
+	ErrorDescription string          `json:"error_description,omitempty"`
+	CatalogueID      string          `json:"catalogue_id,omitempty"`
+	Title            string          `json:"title,omitempty"`
+	Cause            string          `json:"cause,omitempty"`
+	Claims           *jwtflow.Claims `json:"claims,omitempty"`
+	KeyFingerprint   string          `json:"key_public_sha256,omitempty"`
+	ContentType      string          `json:"content_type,omitempty"`
+	Excerpt          string          `json:"excerpt,omitempty"`
+}
+
+func newLoginJSON(username string, res *jwtflow.Result, showToken bool, err error) loginJSON {
+	out := loginJSON{OK: err == nil, Username: username, Attempts: []attemptJSON{}}
+	if err != nil {
+		out.Error, out.ExitCode = newLoginErrorObj(err), exitCodeOf(err)
+		out.Attempts = attemptsJSON(attemptsOfAny(err))
+		return out
+	}
+	out.OrgID, out.UserID, out.InstanceURL = res.OrgID, res.UserID, res.InstanceURL
+	out.LoginURL, out.Audience, out.OtherPairing = res.LoginURL, res.Audience, res.OtherPairing
+	out.AccessToken, out.TokenMasked = res.AccessToken, !showToken
+	if !showToken {
+		out.AccessToken = jwtflow.MaskToken(res.AccessToken)
+	}
+	out.Scope, out.ElapsedMS = res.Scope, res.Elapsed.Milliseconds()
+	out.ClockSkewS = int64(res.ClockSkew / time.Second)
+	out.Attempts = attemptsJSON(res.Attempts)
+	return out
+}
+
+func attemptsOfAny(err error) []jwtflow.Attempt {
+	var refused *jwtflow.RefusedError
+	if errors.As(err, &refused) {
+		return refused.Attempts
+	}
+	return attemptsOf(err)
+}
+
+func attemptsJSON(attempts []jwtflow.Attempt) []attemptJSON {
+	out := make([]attemptJSON, 0, len(attempts))
+	for _, a := range attempts {
+		out = append(out, attemptJSON{N: a.N, LoginURL: a.LoginURL, Audience: a.Audience,
+			OtherPairing: a.OtherPairing, Status: a.Status, Error: a.Error,
+			ErrorDescription: a.Description, Problem: a.Problem,
+			DurationMS: a.Duration.Milliseconds()})
+	}
+	return out
+}
+
+func newLoginErrorObj(err error) *loginErrorObj {
+	o := &loginErrorObj{Kind: "input", Message: err.Error(), Hint: splitLines(hintOf(err))}
+	var refused *jwtflow.RefusedError
+	var unreachable *jwtflow.UnreachableError
+	var unexpected *jwtflow.UnexpectedAnswerError
+	switch {
+	case errors.As(err, &refused):
+		o.Kind, o.Status, o.Error = "refused", refused.Status, refused.Code
+		o.ErrorDescription, o.CatalogueID = refused.Description, refused.Entry.ID
+		o.Title, o.Cause, o.Claims = refused.Entry.Title, refused.Entry.Cause, &refused.Claims
+		o.KeyFingerprint = refused.KeyFingerprint
+	case errors.As(err, &unreachable):
+		o.Kind, o.Status = "unreachable", unreachable.Status
+	case errors.As(err, &unexpected):
+		o.Kind, o.Status = "unexpected_answer", unexpected.Status
+		o.ContentType, o.Excerpt = unexpected.ContentType, unexpected.Excerpt
+	}
+	return o
+}
+
+func splitLines(s string) []string {
+	lines := []string{}
+	for _, l := range strings.Split(s, "\n") {
+		if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
 }

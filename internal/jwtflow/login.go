@@ -52,9 +52,10 @@ type Attempt struct {
 	Problem      string // a network failure or an unexpected answer
 	Duration     time.Duration
 	// What follows, for Progress: Next is "retry", "other-pairing" or ""
-	// (the last attempt), after a pause of Wait.
-	Next string
-	Wait time.Duration
+	// (the last attempt), after a pause of Wait, with NextAudience.
+	Next         string
+	Wait         time.Duration
+	NextAudience string
 }
 
 // Result is a successful login.
@@ -257,7 +258,7 @@ func (s *session) decideRefused(e *CatalogueEntry) (string, time.Duration) {
 // pause reports the attempt just made and waits; false when the time is up.
 func (s *session) pause(ctx context.Context, wait time.Duration, next string) bool {
 	last := &s.attempts[len(s.attempts)-1]
-	last.Next, last.Wait = next, wait
+	last.Next, last.Wait, last.NextAudience = next, wait, s.audience
 	if s.Progress != nil {
 		s.Progress(*last)
 	}

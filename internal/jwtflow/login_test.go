@@ -210,7 +210,8 @@ func TestLoginOtherPairing(t *testing.T) {
 		!res.Attempts[1].OtherPairing {
 		t.Errorf("attempts %+v", res.Attempts)
 	}
-	if len(progress) != 1 || progress[0].Next != "other-pairing" {
+	if len(progress) != 1 || progress[0].Next != "other-pairing" ||
+		progress[0].NextAudience != ProductionLoginURL {
 		t.Errorf("progress %+v, want one line for the other pairing", progress)
 	}
 }
