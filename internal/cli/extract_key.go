@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -80,7 +81,7 @@ func runExtractKey(ios *IOStreams, opts *extractKeyOptions, path string) error {
 
 	x, err := extract(ios, opts, data)
 	if err != nil {
-		return err
+		return withFileInHint(err, path)
 	}
 
 	if err := writeExtracted(ios, opts, x); err != nil {
@@ -127,6 +128,29 @@ func checkStdinUse(path, passwordFile, keyPasswordFile string) error {
 			"only one input can come from stdin (-)")
 	}
 	return nil
+}
+
+// withFileInHint puts the input's name where a hint from internal/keystore
+// writes <keystore> or <key file>, so that the command it gives can be pasted.
+func withFileInHint(err error, path string) error {
+	h := hintOf(err)
+	if path == "-" || !strings.Contains(h, "<keystore>") && !strings.Contains(h, "<key file>") {
+		return err
+	}
+	q := shellQuote(path)
+	return withHint(err, "%s", strings.NewReplacer("<keystore>", q, "<key file>", q).Replace(h))
+}
+
+// shellQuote returns s as one word for a POSIX shell.
+func shellQuote(s string) string {
+	safe := func(r rune) bool {
+		return r < 128 && (r == '/' || r == '.' || r == '_' || r == '-' || r == '+' || r == ':' ||
+			'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !safe(r) }) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func samePath(a, b string) bool {

@@ -237,9 +237,9 @@ func (in *inspector) file(path string) {
 	f.Format = format.String()
 	switch {
 	case format.IsKeystore():
-		f.fail(in.keystoreFile(f, data))
+		f.fail(withFileInHint(in.keystoreFile(f, data), path))
 	case format == keystore.FormatPEM || format == keystore.FormatDERKey || format == keystore.FormatDERCertificate:
-		f.fail(in.keyOrCertFile(f, data))
+		f.fail(withFileInHint(in.keyOrCertFile(f, data), path))
 	case format == keystore.FormatEmpty:
 		f.fail(errorf("give the key, certificate or keystore file itself", "the file is empty"))
 	default:

@@ -54,6 +54,9 @@ func cmdCheckInspectFingerprints(ts *testscript.TestScript, neg bool, args []str
 			ts.Fatalf("%s = %s, OpenSSL says %s", what, c[0], c[1])
 		}
 	}
+	if size := len(ts.ReadFile("kolleno.crt")); cert.Size != size {
+		ts.Fatalf("pem_size = %d, but kolleno.crt has %d bytes", cert.Size, size)
+	}
 	if len(r.Pairs) != 1 || !r.Pairs[0].Match {
 		ts.Fatalf("pairs = %+v, want one that matches", r.Pairs)
 	}

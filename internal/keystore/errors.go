@@ -60,10 +60,12 @@ func (e *Error) because(err error) *Error {
 
 // Hints shared by several errors. They name both the flag and the variable
 // because the same loader serves extract-key, inspect, login and verify.
+// Hints that give a command write the input file as <key file> or <keystore>;
+// a caller that knows the file's name puts it in their place.
 const (
 	hintKeyPassword = "give the key's password with --key-password-file FILE or KOLLENO_KEY_PASSWORD"
 	hintNewKey      = "make a new key and certificate with 'kollenoctl keygen', and upload the certificate to the External Client App"
-	hintPlainKey    = "write the key without encryption: openssl pkey -in KEY -out kolleno.key"
+	hintPlainKey    = "write the key without encryption: openssl pkey -in <key file> -out kolleno.key"
 )
 
 func errTooLarge(n int) *Error {

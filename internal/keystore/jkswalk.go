@@ -196,5 +196,5 @@ func errJCEKSSecretKey(alias string) *Error {
 
 const (
 	hintDownloadAgain = "export the keystore again (Salesforce: Setup > Certificate and Key Management > Export to Keystore) and copy it as a binary file"
-	hintConvertJCEKS  = "convert it to PKCS#12 with keytool: keytool -importkeystore -srckeystore KEYSTORE -srcstoretype JCEKS -destkeystore converted.p12 -deststoretype PKCS12"
+	hintConvertJCEKS  = "convert it to PKCS#12 with keytool: keytool -importkeystore -srckeystore <keystore> -srcstoretype JCEKS -destkeystore converted.p12 -deststoretype PKCS12"
 )

@@ -85,7 +85,7 @@ func errNotAKey(f Format) *Error {
 	case f == FormatDERCertificate:
 		return errOnlyCertificates()
 	case f.IsKeystore():
-		return newError(ErrNoPrivateKey, "take the key out first: kollenoctl extract-key KEYSTORE",
+		return newError(ErrNoPrivateKey, "take the key out first: kollenoctl extract-key <keystore>",
 			"this is a %s, not a private key file", f)
 	}
 	return newError(ErrNoPrivateKey, "give the private key file, the one that starts with -----BEGIN PRIVATE KEY-----",
@@ -169,7 +169,7 @@ func decodeKeyBlock(b *pem.Block, password []byte) (*Key, error) {
 	case "DSA PRIVATE KEY":
 		return nil, errAlgorithm("DSA")
 	case "OPENSSH PRIVATE KEY":
-		return nil, newError(ErrUnsupported, "convert a copy of it to PKCS#8: cp KEY kolleno.key && ssh-keygen -p -m PKCS8 -f kolleno.key",
+		return nil, newError(ErrUnsupported, "convert a copy of it to PKCS#8: cp <key file> kolleno.key && ssh-keygen -p -m PKCS8 -f kolleno.key",
 			"this is an OpenSSH private key, which kollenoctl does not read")
 	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
 		return keyFromDER(b.Bytes, password, "PEM")

@@ -145,7 +145,7 @@ func keyBagEntry(b p12Bag, i int, certs []*x509.Certificate) *Entry {
 		k, err := keyFromDER(der, password, "in PKCS#12")
 		var kerr *Error
 		if errors.As(err, &kerr) && errors.Is(err, ErrUnsupported) {
-			kerr.Fix = fmt.Sprintf("convert the entry with keytool, which writes PBES2: keytool -importkeystore -srckeystore KEYSTORE -srcstoretype PKCS12 -srcalias %s -destkeystore one.p12 -deststoretype PKCS12", alias)
+			kerr.Fix = fmt.Sprintf("convert the entry with keytool, which writes PBES2: keytool -importkeystore -srckeystore <keystore> -srcstoretype PKCS12 -srcalias %s -destkeystore one.p12 -deststoretype PKCS12", alias)
 		}
 		return k, err
 	}

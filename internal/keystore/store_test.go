@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -188,5 +189,39 @@ func TestOpenBase64Keystore(t *testing.T) {
 	s, err := Open(wrapped, []byte(fixturePassword))
 	if err != nil || s.Format != FormatJKS || len(s.Entries) != 1 {
 		t.Fatalf("Open(base64 of JKS): %v", err)
+	}
+}
+
+// TestCraftedLengthsAreBounded: a 50-byte JKS whose key length field says
+// 2 GiB is refused as cut short without allocating anything like it.
+// (keystore-go alone allocates the full length before reading.)
+func TestCraftedLengthsAreBounded(t *testing.T) {
+	crafted := []byte{
+		0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0, 0, 0, 1, // magic, version 2, one entry
+		0, 0, 0, 1, 0, 1, 'a', // private key entry, alias "a"
+		0, 0, 0, 0, 0, 0, 0, 0, // created
+		0x7F, 0xFF, 0xFF, 0xF0, // key length: 2 GiB
+	}
+	crafted = append(crafted, make([]byte, 20)...)
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Open(crafted, []byte(fixturePassword))
+	runtime.ReadMemStats(&after)
+
+	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "cut short") {
+		t.Fatalf("got %v, want a cut-short error", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("opening a %d-byte file allocated %d bytes", len(crafted), grew)
+	}
+}
+
+// TestEmptyPasswordIsAPassword: nil means "not given", but an empty
+// password is checked like any other.
+func TestEmptyPasswordIsAPassword(t *testing.T) {
+	_, err := Open(readFixture(t, "sf-export.jks"), []byte{})
+	if !errors.Is(err, ErrWrongPassword) {
+		t.Fatalf("got %v, want ErrWrongPassword", err)
 	}
 }

@@ -53,6 +53,10 @@ for n in latin1 wide; do
 		-keypass:file "$tmp/$n" -alias kolleno_jwt -keyalg RSA -keysize 2048 -validity $DAYS -dname "CN=kolleno_jwt"
 done
 
+# A certificate that expired long ago.
+kt -genkeypair -keystore expired.jks -storetype JKS -storepass "$PW" -keypass "$PW" -alias old_cert \
+	-keyalg RSA -keysize 2048 -startdate 2020/01/01 -validity 30 -dname "CN=old_cert"
+
 # A truncated copy and one with a flipped byte in the certificate.
 head -c 1200 sf-export.jks >truncated.jks
 cp sf-export.jks corrupt.jks
@@ -111,7 +115,7 @@ certspki() { openssl x509 -noout -pubkey | spki; }
 	echo "cert.pem-sha256 $(openssl x509 -in cert.pem -noout -fingerprint -sha256 | cut -d= -f2)"
 	echo "cert.pem-sha1 $(openssl x509 -in cert.pem -noout -fingerprint -sha1 | cut -d= -f2)"
 	for spec in sf-export.jks:kolleno_jwt multi.jks:kolleno_jwt multi.jks:billing_cert keypass.jks:kolleno_jwt \
-		mixedcase.jks:Kolleno_JWT_Mixed ec.jks:ec_key rsa1024.jks:small_key keytool-default.jks:kolleno_jwt \
+		mixedcase.jks:Kolleno_JWT_Mixed ec.jks:ec_key expired.jks:old_cert rsa1024.jks:small_key keytool-default.jks:kolleno_jwt \
 		store.jceks:kolleno_jwt; do
 		f=${spec%%:*} a=${spec#*:} type=
 		[ "$f" = mixedcase.jks ] && type="-storetype CaseExactJKS"
