@@ -20,14 +20,14 @@ func profileRef(profile string) string {
 // profilePath is the Setup path to the profile.
 func profilePath(profile string) string {
 	if profile == "" {
-		profile = "<the integration user's profile>"
+		profile = "the user's profile"
 	}
-	return "Setup → Profiles → " + profile
+	return "Setup > Profiles > " + profile
 }
 
 // hintAPIEnabledProfile is for a user known to lack API Enabled.
 func hintAPIEnabledProfile(profile string) string {
-	return fmt.Sprintf("give %s API Enabled (%s → System Permissions → API Enabled), "+
+	return fmt.Sprintf("give %s API Enabled (%s > System Permissions > API Enabled), "+
 		"or assign the integration user a permission set that has it", profileRef(profile),
 		profilePath(profile))
 }
@@ -36,8 +36,9 @@ func hintAPIEnabledProfile(profile string) string {
 // answer API_DISABLED_FOR_ORG is the same for a user without API Enabled and
 // for an edition without API (salesforce.md §5.4), so this is offered
 // alongside the profile hint unless the message names the user.
-const hintNoAPIEdition = "if the user already has API Enabled, this org's edition has no API access " +
-	"(Essentials, Group, or Professional without the API add-on): the org needs an edition or add-on with API access"
+const hintNoAPIEdition = "Salesforce gives the same answer when the org's edition has no API access " +
+	"(Essentials, Group, or Professional without the API add-on): if the user already has API Enabled, " +
+	"the org needs an edition or add-on with API access"
 
 // apiDisabledHint tells the two causes of API_DISABLED_FOR_ORG apart as far
 // as the message allows: some answers say "for this User"; the usual one,
@@ -52,13 +53,13 @@ func apiDisabledHint(message, profile string) string {
 // hintAccountRead is for a user without Read on Account (salesforce.md §7
 // step 5).
 func hintAccountRead(profile string) string {
-	return fmt.Sprintf("give %s Read on Account (%s → Object Settings → Accounts → Read), "+
+	return fmt.Sprintf("give %s Read on Account (%s > Object Settings > Accounts > Read), "+
 		"or assign the integration user a permission set with Read on Account",
 		profileRef(profile), profilePath(profile))
 }
 
 const hintNoAccountRecords = "Kolleno sees only the records sharing lets the integration user see: " +
-	"check Setup → Sharing Settings → Account (Default Internal Access), or give the user View All on Account " +
+	"check Setup > Sharing Settings > Account (Default Internal Access), or give the user View All on Account " +
 	"through a permission set; an org with no accounts yet can ignore this"
 
 const hintRESTUnreachable = "check that this machine can reach the instance URL, and try again " +
@@ -67,12 +68,12 @@ const hintRESTUnreachable = "check that this machine can reach the instance URL,
 // hintNoAPIScope: INVALID_SESSION_ID "This session is not valid for use with
 // the REST API" means the app lacks the api scope (salesforce.md §5.4).
 const hintNoAPIScope = "add the OAuth scope \"Manage user data via APIs (api)\" to the External Client App " +
-	"(External Client App Manager → the app → Settings → OAuth Settings), then wait a few minutes"
+	"(External Client App Manager > the app > Settings > OAuth Settings), then wait a few minutes"
 
-const hintSessionRefused = "the instance refused the token it had just issued: check Setup → Session Settings " +
+const hintSessionRefused = "the instance refused the token it had just issued: check Setup > Session Settings " +
 	"(\"Lock sessions to the IP address from which they originated\") and that --login-url is this org's"
 
-const hintRequestLimit = "wait for the 24-hour window to move on, or see Setup → Company Information → " +
+const hintRequestLimit = "wait for the 24-hour window to move on, or see Setup > Company Information > " +
 	"API Requests, Last 24 Hours"
 
 const hintRESTOther = "run again with --verbose to see each request and its answer"

@@ -98,8 +98,7 @@ func certificateCheck(m Material, key *keystore.Key) (*x509.Certificate, Check) 
 	}
 
 	cert := pickCertificate(certs, key)
-	return cert, pass(Certificate, "%q, SHA-256 %s, from %s",
-		cert.Subject.CommonName, keystore.CertSHA256(cert), from)
+	return cert, pass(Certificate, "%q, from %s", cert.Subject.CommonName, from)
 }
 
 func pickCertificate(certs []*x509.Certificate, key *keystore.Key) *x509.Certificate {

@@ -265,9 +265,25 @@ type apiError struct {
 
 func (e *apiError) Error() string {
 	if e.Code != "" {
-		return e.Code + ": " + e.Message
+		return e.Code + ": " + lastLine(e.Message)
 	}
-	return e.Message
+	return lastLine(e.Message)
+}
+
+// brief is the error code alone when there is one.
+func (e *apiError) brief() string {
+	if e.Code != "" {
+		return e.Code
+	}
+	return e.Error()
+}
+
+// lastLine keeps the last non-empty line of a message: Salesforce's query
+// errors start with the query and a caret under the fault, and end with what
+// is wrong.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // versionNotServed reports the answer to a version the instance does not

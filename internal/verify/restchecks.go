@@ -103,7 +103,7 @@ func accountReadCheck(subs map[string]subresponse, profile string) Check {
 	problems = append(problems, describeProblems(subs[refDescribe])...)
 	problems = append(problems, entityAccessProblems(subs[refAccess])...)
 	if e := subs[refRecords].err(); e != nil {
-		problems = append(problems, "SELECT Id FROM Account was refused: "+e.Error())
+		problems = append(problems, "SELECT Id FROM Account answered "+e.brief())
 	}
 
 	if len(problems) > 0 {
@@ -115,7 +115,7 @@ func accountReadCheck(subs map[string]subresponse, profile string) Check {
 
 func describeProblems(sub subresponse) []string {
 	if e := sub.err(); e != nil {
-		return []string{"the Account describe was refused: " + e.Error()}
+		return []string{"the Account describe answered " + e.brief()}
 	}
 	var d struct {
 		Queryable    bool `json:"queryable"`

@@ -88,7 +88,7 @@ func TestRESTChecks(t *testing.T) {
 			),
 			want:    map[ID]Status{APIEnabled: Pass, AccountRead: Fail, AccountRecords: Skipped},
 			exit:    ExitPermission,
-			hints:   map[ID][]string{AccountRead: {`"Kolleno Integration"`, "Object Settings → Accounts", "permission set"}},
+			hints:   map[ID][]string{AccountRead: {`"Kolleno Integration"`, "Object Settings > Accounts", "permission set"}},
 			details: map[ID]string{AccountRead: "NOT_FOUND"},
 		},
 		{
@@ -109,7 +109,7 @@ func TestRESTChecks(t *testing.T) {
 			subs:  with(sub(refPermissions, 200, rows(map[string]any{"PermissionsApiEnabled": false}))),
 			want:  map[ID]Status{APIEnabled: Fail, AccountRead: Pass},
 			exit:  ExitPermission,
-			hints: map[ID][]string{APIEnabled: {`"Kolleno Integration"`, "System Permissions → API Enabled"}},
+			hints: map[ID][]string{APIEnabled: {`"Kolleno Integration"`, "System Permissions > API Enabled"}},
 		},
 		{
 			name: "UserPermissionAccess unreadable still passes",

@@ -104,7 +104,7 @@ func TestRunAgainstMisconfiguredOrgs(t *testing.T) {
 			mutate: func(c *sfsim.Config) { c.Users[0].APIEnabled = false },
 			want:   map[ID]Status{Login: Pass, APIEnabled: Fail, AccountRead: Skipped},
 			exit:   ExitPermission,
-			hint:   map[ID]string{APIEnabled: "System Permissions → API Enabled"},
+			hint:   map[ID]string{APIEnabled: "System Permissions > API Enabled"},
 		},
 		{
 			name:   "edition without API",
