@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/charmbracelet/huh"
 )
@@ -66,13 +67,16 @@ func (p *huhPrompter) Input(title, def string, validate func(string) error) (str
 		field.Validate(func(s string) error { return validate(orDefault(s, def)) })
 	}
 	err := p.run(field, field.RunAccessible)
-	return orDefault(value, def), err
+	value = orDefault(value, def)
+	p.echo(err, title, value)
+	return value, err
 }
 
 func (p *huhPrompter) Secret(title string) (string, error) {
 	var value string
 	field := huh.NewInput().Title(title).EchoMode(huh.EchoModePassword).Value(&value)
 	err := p.run(field, field.RunAccessible)
+	p.echo(err, title, "(hidden)")
 	return value, err
 }
 
@@ -84,6 +88,11 @@ func (p *huhPrompter) Select(title string, options []choice) (string, error) {
 	value := options[0].Value
 	field := huh.NewSelect[string]().Title(title).Options(opts...).Value(&value)
 	err := p.run(field, field.RunAccessible)
+	for _, c := range options {
+		if c.Value == value {
+			p.echo(err, title, c.Label)
+		}
+	}
 	return value, err
 }
 
@@ -91,7 +100,22 @@ func (p *huhPrompter) Confirm(title string, def bool) (bool, error) {
 	value := def
 	field := huh.NewConfirm().Title(title).Affirmative("Yes").Negative("No").Value(&value)
 	err := p.run(field, field.RunAccessible)
+	p.echo(err, title, map[bool]string{true: "Yes", false: "No"}[value])
 	return value, err
+}
+
+// echo leaves the question and its answer on the screen once a form is
+// gone, so that the terminal keeps a record of the session. Accessible
+// prompts need none: what was typed stays on its line.
+func (p *huhPrompter) echo(err error, title, answer string) {
+	if err != nil || p.accessible {
+		return
+	}
+	sep := ": "
+	if strings.HasSuffix(title, "?") {
+		sep = " "
+	}
+	fmt.Fprintf(p.out, "%s%s%s\n", title, sep, answer)
 }
 
 // run shows one field: as a one-field form on a terminal, or through the
