@@ -10,7 +10,7 @@ import (
 
 // keyFromEncryptedPKCS8 decrypts an ENCRYPTED PRIVATE KEY.
 func keyFromEncryptedPKCS8(info encryptedKeyInfo, password []byte, encoding string) (*Key, error) {
-	p, err := parsePBES2(info.Algorithm)
+	p, err := parsePBE(info.Algorithm)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func encryptionOfDER(der []byte) string {
 	if !ok {
 		return ""
 	}
-	if p, err := parsePBES2(info.Algorithm); err == nil {
+	if p, err := parsePBE(info.Algorithm); err == nil {
 		return p.name()
 	}
 	if info.Algorithm.Algorithm.Equal(oidPBES2) {

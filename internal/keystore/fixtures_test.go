@@ -1,6 +1,7 @@
 package keystore
 
 import (
+	"encoding/asn1"
 	"errors"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ func TestParseKeyFixtures(t *testing.T) {
 		{"key-pkcs8-des3.pem", "key-pass", "encrypted PKCS#8 PEM", "PBES2 DES-EDE3-CBC", "key-pkcs8.pem", 0},
 		{"key-pkcs8-aes128.der", "key-pass", "encrypted PKCS#8 DER", "PBES2 AES-128-CBC", "key-pkcs8.pem", 0},
 		{"key-legacy-des3.pem", "key-pass", "legacy encrypted PKCS#1 PEM", "legacy PEM DES-EDE3-CBC", "key-pkcs8.pem", 0},
+		{"key-pbes1.pem", "key-pass", "encrypted PKCS#8 PEM", "PBE-SHA1-3DES", "key-pkcs8.pem", 0},
 		{"key-pkcs8.der", "", "PKCS#8 DER", "", "key-pkcs8.pem", 0},
 		{"key-pkcs1.der", "", "PKCS#1 DER", "", "key-pkcs8.pem", 0},
 		{"key-bag-attributes.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
@@ -68,7 +70,8 @@ func TestParseKeyFixtureErrors(t *testing.T) {
 		{"key-pkcs8-des3.pem", "wrong", ErrWrongPassword, "does not decrypt"},
 		{"key-legacy-des3.pem", "", ErrPasswordRequired, "encrypted and no password"},
 		{"key-legacy-des3.pem", "wrong", ErrWrongPassword, "does not decrypt"},
-		{"key-pbes1.pem", "key-pass", ErrUnsupported, "PBES1"},
+		{"key-pbes1.pem", "wrong", ErrWrongPassword, "does not decrypt"},
+		{"key-pbes1.pem", "", ErrPasswordRequired, "encrypted and no password"},
 		{"dsa.pem", "", ErrUnsupported, "DSA"},
 		{"cert.pem", "", ErrNoPrivateKey, "certificate, not a private key"},
 		{"sf-export.jks", "", ErrNoPrivateKey, "JKS keystore, not a private key"},
@@ -150,7 +153,7 @@ func TestEncryption(t *testing.T) {
 		"key-pkcs8-des3.pem":   "PBES2 DES-EDE3-CBC",
 		"key-pkcs8-aes128.der": "PBES2 AES-128-CBC",
 		"key-legacy-des3.pem":  "legacy PEM DES-EDE3-CBC",
-		"key-pbes1.pem":        "PBES1",
+		"key-pbes1.pem":        "PBE-SHA1-3DES",
 		"key-pkcs8.pem":        "",
 		"cert.pem":             "",
 		"sf-export.jks":        "",
@@ -159,5 +162,24 @@ func TestEncryption(t *testing.T) {
 		if got := Encryption(readFixture(t, file)); got != want {
 			t.Errorf("Encryption(%s) = %q, want %q", file, got, want)
 		}
+	}
+}
+
+// TestParseKeyOtherPBES1: the PBES1 schemes that are not PKCS#12's (MD5 or
+// SHA-1 with single DES) are named as unsupported, with the fix.
+func TestParseKeyOtherPBES1(t *testing.T) {
+	info := encryptedKeyInfo{Data: make([]byte, 64)}
+	info.Algorithm.Algorithm = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 3} // pbeWithMD5AndDES-CBC
+	info.Algorithm.Parameters = asn1.RawValue{FullBytes: []byte{0x30, 0x0D, 0x04, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x02, 0x01, 0x01}}
+	der, err := asn1.Marshal(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseKey(der, []byte("pw"))
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "PBES1") || !strings.Contains(hintOf(err), "openssl pkey") {
+		t.Fatalf("got %v (hint %q)", err, hintOf(err))
+	}
+	if got := Encryption(der); got != "PBES1" {
+		t.Errorf("Encryption = %q, want PBES1", got)
 	}
 }

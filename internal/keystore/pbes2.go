@@ -114,13 +114,26 @@ func hasPrefix(oid, prefix asn1.ObjectIdentifier) bool {
 	return len(oid) > len(prefix) && oid[:len(prefix)].Equal(prefix)
 }
 
-// parsePBES2 checks the algorithm of an encrypted key and returns its
-// parameters, or an error naming what is not supported.
-func parsePBES2(alg pkix.AlgorithmIdentifier) (*pbes2, error) {
-	if !alg.Algorithm.Equal(oidPBES2) {
-		return nil, newError(ErrUnsupported, hintPlainKey,
-			"the private key is encrypted with an old scheme (PBES1, OID %s) that kollenoctl does not read", alg.Algorithm)
+// pbeScheme is a password-based encryption scheme with its parameters.
+type pbeScheme interface {
+	decrypt(data, password []byte) ([]byte, error)
+	name() string
+}
+
+// parsePBE checks the algorithm of an encrypted key or PKCS#12 safe and
+// returns its scheme, or an error naming what is not supported.
+func parsePBE(alg pkix.AlgorithmIdentifier) (pbeScheme, error) {
+	switch {
+	case alg.Algorithm.Equal(oidPBES2):
+		return parsePBES2(alg)
+	case alg.Algorithm.Equal(oidPBEWithSHA3DES):
+		return parsePKCS12PBE(alg)
 	}
+	return nil, newError(ErrUnsupported, hintPlainKey,
+		"the private key is encrypted with an old scheme (PBES1, OID %s) that kollenoctl does not read", alg.Algorithm)
+}
+
+func parsePBES2(alg pkix.AlgorithmIdentifier) (*pbes2, error) {
 	var params pbes2Params
 	if err := unmarshalAll(alg.Parameters.FullBytes, &params); err != nil {
 		return nil, errDamagedEncryption(err)
@@ -197,16 +210,22 @@ func (p *pbes2) decrypt(data, password []byte) ([]byte, error) {
 	if err != nil {
 		return nil, errDamagedEncryption(err)
 	}
-	block, err := p.cipher.newBlock(key)
+	return cbcDecrypt(p.cipher.newBlock, key, p.iv, data)
+}
+
+// cbcDecrypt decrypts CBC data and removes its padding, after checking the
+// lengths that would make crypto/cipher panic.
+func cbcDecrypt(newBlock func([]byte) (cipher.Block, error), key, iv, data []byte) ([]byte, error) {
+	block, err := newBlock(key)
 	if err != nil {
 		return nil, errDamagedEncryption(err)
 	}
 	bs := block.BlockSize()
-	if len(p.iv) != bs || len(data) == 0 || len(data)%bs != 0 {
+	if len(iv) != bs || len(data) == 0 || len(data)%bs != 0 {
 		return nil, errDamagedEncryption(nil)
 	}
 	plain := make([]byte, len(data))
-	cipher.NewCBCDecrypter(block, p.iv).CryptBlocks(plain, data)
+	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, data)
 	return unpad(plain, bs)
 }
 

@@ -168,7 +168,7 @@ func decodeBMP(b []byte) string {
 func (f *p12File) decryptSafes(password []byte) (complete bool, err error) {
 	complete = true
 	for _, ed := range f.encrypted {
-		p, perr := parsePBES2(ed.Info.Algorithm)
+		p, perr := parsePBE(ed.Info.Algorithm)
 		if perr != nil {
 			complete = false
 			continue

@@ -225,3 +225,30 @@ func TestEmptyPasswordIsAPassword(t *testing.T) {
 		t.Fatalf("got %v, want ErrWrongPassword", err)
 	}
 }
+
+// TestOpenLegacyMultiKeyPKCS12: a PKCS#12 with several keys in Java 8's
+// algorithms. The keys (3DES) are read; the certificates (RC2-40) are not,
+// which the TODO in openPKCS12 records.
+func TestOpenLegacyMultiKeyPKCS12(t *testing.T) {
+	s, err := Open(readFixture(t, "multi-legacy.p12"), []byte(fixturePassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(entryList(s), " "); got != "billing_cert:p kolleno_jwt:p" {
+		t.Errorf("entries %s", got)
+	}
+	e, err := s.Select("kolleno_jwt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := s.Key(e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := PublicKeySHA256(k.Signer.Public()), oracle(t)["multi.jks:kolleno_jwt"]; got != want {
+		t.Errorf("fingerprint %s, want %s", got, want)
+	}
+	if _, err := s.Key(e, []byte("wrong")); err != nil {
+		t.Errorf("a wrong key password should fall back to the store password: %v", err)
+	}
+}

@@ -69,6 +69,9 @@ kt -genkeypair -keystore keytool-default.jks -storepass "$PW" -keypass "$PW" -al
 	-keyalg RSA -keysize 2048 -validity $DAYS -dname "CN=kolleno_jwt"
 kt -importkeystore -srckeystore multi.jks -srcstorepass "$PW" -destkeystore multi.p12 \
 	-deststoretype PKCS12 -deststorepass "$PW"
+# The same with Java 8's algorithms (3DES keys, RC2-40 certificates, SHA-1 MAC).
+kt -J-Dkeystore.pkcs12.legacy -importkeystore -srckeystore multi.jks -srcstorepass "$PW" \
+	-destkeystore multi-legacy.p12 -deststoretype PKCS12 -deststorepass "$PW"
 genkey store.jceks JCEKS kolleno_jwt
 
 # --- PEM and DER keys, all the same RSA key --------------------------------------
