@@ -40,8 +40,8 @@ verified; add a CA (for a proxy that inspects TLS) with SSL_CERT_FILE.
 
 Exit codes: 0 logged in, 3 Salesforce refused the login, 5 Salesforce could
 not be reached, 1 bad input, 2 usage.`,
-		Example: `  kollenoctl login --consumer-key 3MVG9... --username integration@acme.com --key kolleno.key
-  kollenoctl login --sandbox --consumer-key 3MVG9... --username integration@acme.com.uat --key kolleno.key
+		Example: `  kollenoctl login --consumer-key 3MVG9... --username integration@acme.example --key kolleno.key
+  kollenoctl login --sandbox --consumer-key 3MVG9... --username integration@acme.example.uat --key kolleno.key
   KOLLENO_PRIVATE_KEY="$(cat kolleno.key)" kollenoctl login --login-url https://acme.my.salesforce.com ...
   kollenoctl login ... --retry-for 10m --json`,
 		Args: exactArgs(0, "no arguments"),
@@ -255,6 +255,10 @@ func newLoginJSON(username string, res *jwtflow.Result, showToken bool, err erro
 	if err != nil {
 		out.Error, out.ExitCode = newLoginErrorObj(err), exitCodeOf(err)
 		out.Attempts = attemptsJSON(attemptsOfAny(err))
+		var refused *jwtflow.RefusedError
+		if errors.As(err, &refused) {
+			out.ClockSkewS = int64(refused.ClockSkew / time.Second)
+		}
 		return out
 	}
 	out.OrgID, out.UserID, out.InstanceURL = res.OrgID, res.UserID, res.InstanceURL
