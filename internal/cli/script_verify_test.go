@@ -135,7 +135,8 @@ func cmdCheckVerifyJSON(ts *testscript.TestScript, neg bool, args []string) {
 		failed = failed || c.Status == "fail"
 	}
 	if report.OK == failed || (report.ExitCode == 0) == failed {
-		ts.Fatalf("ok %v and exit_code %d, but a check failed: %v", report.OK, report.ExitCode, failed)
+		ts.Fatalf("ok %v and exit_code %d, yet a check failed is %v",
+			report.OK, report.ExitCode, failed)
 	}
 }
 

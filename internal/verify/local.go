@@ -181,5 +181,6 @@ func clockCheck(skew time.Duration, known bool) Check {
 	if jwtflow.ClockIsOff(skew) {
 		return warn(Clock, hintClock, "this computer's clock is %s", jwtflow.DescribeSkew(skew))
 	}
-	return pass(Clock, "within %s of Salesforce's clock", max(skew.Abs().Round(time.Second), time.Second))
+	within := max(skew.Abs().Round(time.Second), time.Second)
+	return pass(Clock, "within %s of Salesforce's clock", within)
 }

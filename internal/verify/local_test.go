@@ -54,16 +54,19 @@ func statuses(r *Report) map[ID]Status {
 
 func TestLocalChecksPass(t *testing.T) {
 	a, _ := pairs(t)
-	r, signs := localReport(Material{Key: a.KeyPEM, KeyName: "k.key", Cert: a.CertPEM, CertName: "k.crt"},
-		time.Now())
-	want := map[ID]Status{PrivateKey: Pass, Certificate: Pass, CertificateMatch: Pass, CertificateExpiry: Pass}
+	m := Material{Key: a.KeyPEM, KeyName: "k.key", Cert: a.CertPEM, CertName: "k.crt"}
+	r, signs := localReport(m, time.Now())
+	want := map[ID]Status{
+		PrivateKey: Pass, Certificate: Pass, CertificateMatch: Pass, CertificateExpiry: Pass,
+	}
 	if got := statuses(r); !equalStatuses(got, want) {
 		t.Errorf("statuses %v, want %v", got, want)
 	}
 	if !signs {
 		t.Error("no signing key returned")
 	}
-	if d := r.Check(PrivateKey).Detail; !strings.Contains(d, "RSA 2048") || !strings.Contains(d, "k.key") {
+	d := r.Check(PrivateKey).Detail
+	if !strings.Contains(d, "RSA 2048") || !strings.Contains(d, "k.key") {
 		t.Errorf("key detail %q", d)
 	}
 	if d := r.Check(Certificate).Detail; !strings.Contains(d, certgen.DefaultCommonName) {
@@ -87,7 +90,8 @@ func TestCertificateBesideTheKey(t *testing.T) {
 	a, _ := pairs(t)
 	both := append(append([]byte{}, a.KeyPEM...), a.CertPEM...)
 	r, _ := localReport(Material{Key: both, KeyName: "bundle.pem"}, time.Now())
-	if c := r.Check(Certificate); c.Status != Pass || !strings.Contains(c.Detail, "beside the key") {
+	c := r.Check(Certificate)
+	if c.Status != Pass || !strings.Contains(c.Detail, "beside the key") {
 		t.Errorf("certificate %+v", c)
 	}
 	if r.Check(CertificateMatch).Status != Pass {
@@ -113,8 +117,8 @@ func TestNoCertificateSkipsWithAHint(t *testing.T) {
 
 func TestMismatchFailsWithBothFingerprints(t *testing.T) {
 	a, b := pairs(t)
-	r, signs := localReport(Material{Key: a.KeyPEM, KeyName: "a.key", Cert: b.CertPEM, CertName: "b.crt"},
-		time.Now())
+	m := Material{Key: a.KeyPEM, KeyName: "a.key", Cert: b.CertPEM, CertName: "b.crt"}
+	r, signs := localReport(m, time.Now())
 	c := r.Check(CertificateMatch)
 	if c.Status != Fail || r.ExitCode() != ExitLocal {
 		t.Fatalf("match %+v, exit %d", c, r.ExitCode())

@@ -9,8 +9,10 @@ import (
 )
 
 func sampleReport() *Report {
-	r := &Report{Facts: Facts{Username: "int@acme.example", Profile: "Kolleno Integration",
-		OrgID: "00D000000000001AAA", InstanceURL: "https://acme.my.salesforce.com", APIVersion: "v62.0"}}
+	r := &Report{Facts: Facts{
+		Username: "int@acme.example", Profile: "Kolleno Integration", OrgID: "00D000000000001AAA",
+		InstanceURL: "https://acme.my.salesforce.com", APIVersion: "v62.0",
+	}}
 	r.set(pass(PrivateKey, "RSA 2048-bit"))
 	r.set(warn(CertificateExpiry, "renew it\nthen upload it", "expires on 2026-01-10, in 10 days"))
 	r.set(fail(AccountRead, ExitPermission, "give Read on Account", "cannot read Account"))
@@ -26,7 +28,8 @@ func TestWriteTextPlain(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"✓ private key ", "! certificate expiry ", "✗ Read on Account ", "- Account records visible ",
+		"✓ private key ", "! certificate expiry ", "✗ Read on Account ",
+		"- Account records visible ",
 		"  hint: renew it\n  hint: then upload it\n", "  hint: give Read on Account\n",
 		"  profile       Kolleno Integration\n", "  API version   v62.0\n",
 		"\n1 passed, 1 warning, 1 failed, 1 skipped: the connection will not work",
@@ -110,7 +113,8 @@ func TestWriteJSON(t *testing.T) {
 	if doc.OK == nil || *doc.OK || doc.ExitCode == nil || *doc.ExitCode != ExitPermission {
 		t.Errorf("ok/exit_code wrong: %s", b.String())
 	}
-	if doc.Counts["fail"] != 1 || doc.Counts["warn"] != 1 || doc.Connection["org_id"] != "00D000000000001AAA" {
+	if doc.Counts["fail"] != 1 || doc.Counts["warn"] != 1 ||
+		doc.Connection["org_id"] != "00D000000000001AAA" {
 		t.Errorf("counts or connection wrong: %s", b.String())
 	}
 	if len(doc.Checks) != 4 {

@@ -103,7 +103,8 @@ func compositeBody(version, userID string) compositeRequest {
 
 func (s *restSession) composite(ctx context.Context, version string) (*compositeAnswer, error) {
 	if !validID(s.userID) {
-		return nil, &apiError{Message: fmt.Sprintf("the login answer named no valid user ID (%q)", s.userID)}
+		msg := fmt.Sprintf("the login answer named no valid user ID (%q)", s.userID)
+		return nil, &apiError{Message: msg}
 	}
 	body, err := json.Marshal(compositeBody(version, s.userID))
 	if err != nil {
@@ -138,7 +139,8 @@ func bySubReference(subs []subresponse) map[string]subresponse {
 // highestVersion asks which API versions the instance serves and picks the
 // highest. The list needs no access token, so none is sent.
 func (s *restSession) highestVersion(ctx context.Context) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.instanceURL+"/services/data/", nil)
+	endpoint := s.instanceURL + "/services/data/"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
 	if err != nil {
 		return "", &apiError{Unreachable: true, Message: err.Error()}
 	}

@@ -117,7 +117,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func sessionFor(t *testing.T, f *fakeInstance) *restSession {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	return &restSession{client: srv.Client(), instanceURL: srv.URL, token: "tok", userID: testUserID}
+	return &restSession{
+		client: srv.Client(), instanceURL: srv.URL, token: "tok", userID: testUserID,
+	}
 }
 
 func TestRunCompositeOneRequestAtThePinnedVersion(t *testing.T) {
@@ -162,16 +164,19 @@ func TestRunCompositeErrors(t *testing.T) {
 		code        string
 	}{
 		{"api disabled", 403, "application/json",
-			`[{"message":"The REST API is not enabled for this Organization.","errorCode":"API_DISABLED_FOR_ORG"}]`,
+			`[{"message":"The REST API is not enabled for this Organization.",` +
+				`"errorCode":"API_DISABLED_FOR_ORG"}]`,
 			false, "API_DISABLED_FOR_ORG"},
 		{"html 503", 503, "text/html", "<html><body>Maintenance</body></html>", true, ""},
-		{"json 500", 500, "application/json", `[{"message":"x","errorCode":"UNKNOWN_EXCEPTION"}]`, true, ""},
+		{"json 500", 500, "application/json",
+			`[{"message":"x","errorCode":"UNKNOWN_EXCEPTION"}]`, true, ""},
 		{"html 200", 200, "text/html", "<html>login page</html>", true, ""},
 		{"400 without json", 400, "text/plain", "bad", true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &fakeInstance{versions: []string{"62.0"}, status: tt.status, ctype: tt.ctype, errBody: tt.body}
+			f := &fakeInstance{versions: []string{"62.0"},
+				status: tt.status, ctype: tt.ctype, errBody: tt.body}
 			_, err := sessionFor(t, f).runComposite(context.Background())
 			e, ok := err.(*apiError)
 			if !ok {

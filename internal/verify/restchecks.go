@@ -73,9 +73,9 @@ func profileName(sub subresponse) string {
 func apiEnabledCheck(sub subresponse, profile string) Check {
 	var perms struct{ PermissionsApiEnabled bool }
 	ok, err := sub.firstRecord(&perms)
-	if e := (*apiError)(nil); errors.As(err, &e) && e.Code == "API_DISABLED_FOR_ORG" {
-		return fail(APIEnabled, ExitPermission, apiDisabledHint(e.Message, profile),
-			"Salesforce refused REST calls for this user: %s", e)
+	var refused *apiError
+	if errors.As(err, &refused) && refused.Code == "API_DISABLED_FOR_ORG" {
+		return restFailure(refused, profile)
 	}
 	switch {
 	case err != nil || !ok:
@@ -110,7 +110,8 @@ func accountReadCheck(subs map[string]subresponse, profile string) Check {
 		return fail(AccountRead, ExitPermission, hintAccountRead(profile),
 			"the integration user cannot read Account: %s", strings.Join(problems, "; "))
 	}
-	return pass(AccountRead, "Account is queryable and retrieveable, and UserEntityAccess says readable")
+	return pass(AccountRead,
+		"Account is queryable and retrieveable, and UserEntityAccess says readable")
 }
 
 func describeProblems(sub subresponse) []string {

@@ -23,6 +23,14 @@ func rows(records ...map[string]any) map[string]any {
 	return map[string]any{"totalSize": len(records), "done": true, "records": list}
 }
 
+func describe(queryable, retrieveable bool) map[string]any {
+	return map[string]any{"name": "Account", "queryable": queryable, "retrieveable": retrieveable}
+}
+
+func apiEnabled(on bool) map[string]any {
+	return rows(map[string]any{"PermissionsApiEnabled": on})
+}
+
 func sfError(code, message string) []restError {
 	return []restError{{Message: message, ErrorCode: code}}
 }
@@ -30,11 +38,13 @@ func sfError(code, message string) []restError {
 // happySubs are the answers of an org where everything is in order.
 func happySubs() []subresponse {
 	return []subresponse{
-		sub(refPermissions, 200, rows(map[string]any{"PermissionsApiEnabled": true})),
-		sub(refUser, 200, rows(map[string]any{"Id": testUserID, "Profile": map[string]any{"Name": "Kolleno Integration"}})),
+		sub(refPermissions, 200, apiEnabled(true)),
+		sub(refUser, 200, rows(map[string]any{
+			"Id": testUserID, "Profile": map[string]any{"Name": "Kolleno Integration"},
+		})),
 		sub(refAccess, 200, rows(map[string]any{"IsReadable": true})),
 		sub(refRecords, 200, rows(map[string]any{"Id": "001000000000001AAA"})),
-		sub(refDescribe, 200, map[string]any{"name": "Account", "queryable": true, "retrieveable": true}),
+		sub(refDescribe, 200, describe(true, true)),
 	}
 }
 
@@ -86,14 +96,16 @@ func TestRESTChecks(t *testing.T) {
 				sub(refAccess, 200, rows(map[string]any{"IsReadable": false})),
 				sub(refRecords, 400, invalidType),
 			),
-			want:    map[ID]Status{APIEnabled: Pass, AccountRead: Fail, AccountRecords: Skipped},
-			exit:    ExitPermission,
-			hints:   map[ID][]string{AccountRead: {`"Kolleno Integration"`, "Object Settings > Accounts", "permission set"}},
+			want: map[ID]Status{APIEnabled: Pass, AccountRead: Fail, AccountRecords: Skipped},
+			exit: ExitPermission,
+			hints: map[ID][]string{
+				AccountRead: {`"Kolleno Integration"`, "Accounts > Read", "permission set"},
+			},
 			details: map[ID]string{AccountRead: "NOT_FOUND"},
 		},
 		{
 			name:    "describe says not queryable",
-			subs:    with(sub(refDescribe, 200, map[string]any{"queryable": false, "retrieveable": true})),
+			subs:    with(sub(refDescribe, 200, describe(false, true))),
 			want:    map[ID]Status{AccountRead: Fail, AccountRecords: Skipped},
 			exit:    ExitPermission,
 			details: map[ID]string{AccountRead: "not queryable"},
@@ -105,11 +117,13 @@ func TestRESTChecks(t *testing.T) {
 			exit: ExitPermission,
 		},
 		{
-			name:  "PermissionsApiEnabled false",
-			subs:  with(sub(refPermissions, 200, rows(map[string]any{"PermissionsApiEnabled": false}))),
-			want:  map[ID]Status{APIEnabled: Fail, AccountRead: Pass},
-			exit:  ExitPermission,
-			hints: map[ID][]string{APIEnabled: {`"Kolleno Integration"`, "System Permissions > API Enabled"}},
+			name: "PermissionsApiEnabled false",
+			subs: with(sub(refPermissions, 200, apiEnabled(false))),
+			want: map[ID]Status{APIEnabled: Fail, AccountRead: Pass},
+			exit: ExitPermission,
+			hints: map[ID][]string{
+				APIEnabled: {`"Kolleno Integration"`, "System Permissions > API Enabled"},
+			},
 		},
 		{
 			name: "UserPermissionAccess unreadable still passes",
@@ -126,7 +140,7 @@ func TestRESTChecks(t *testing.T) {
 		},
 		{
 			name: "API disabled for the user",
-			err:  &apiError{Status: 403, Code: "API_DISABLED_FOR_ORG", Message: "API is disabled for this User"},
+			err:  &apiError{Code: "API_DISABLED_FOR_ORG", Message: "API is disabled for this User"},
 			want: map[ID]Status{APIEnabled: Fail},
 			exit: ExitPermission,
 		},
@@ -180,7 +194,8 @@ func TestRESTChecks(t *testing.T) {
 }
 
 func TestAPIDisabledHintForTheUserLeavesOutTheEdition(t *testing.T) {
-	r := restReport(nil, &apiError{Code: "API_DISABLED_FOR_ORG", Message: "API is disabled for this User"})
+	refused := &apiError{Code: "API_DISABLED_FOR_ORG", Message: "API is disabled for this User"}
+	r := restReport(nil, refused)
 	if h := r.Check(APIEnabled).Hint; strings.Contains(h, "edition") {
 		t.Errorf("hint %q names the edition though the answer names the user", h)
 	}

@@ -99,10 +99,12 @@ func (r *Report) addLogin(result *jwtflow.Result, err error) {
 	r.set(clockCheck(result.ClockSkew, !result.ServerDate.IsZero()))
 	if result.OtherPairing {
 		r.set(warn(Login, hintOtherPairing(result.Audience),
-			"logged in through %s, but only with the audience %s", result.LoginURL, result.Audience))
+			"logged in through %s, but only with the audience %s",
+			result.LoginURL, result.Audience))
 		return
 	}
-	r.set(pass(Login, "logged in through %s with the audience %s", result.LoginURL, result.Audience))
+	r.set(pass(Login, "logged in through %s with the audience %s",
+		result.LoginURL, result.Audience))
 }
 
 func hintOtherPairing(audience string) string {

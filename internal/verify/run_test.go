@@ -39,7 +39,9 @@ func simulate(t *testing.T, mutate func(*sfsim.Config)) (*sfsim.Server, *httptes
 func options(t *testing.T, ts *httptest.Server) Options {
 	a, _ := pairs(t)
 	return Options{
-		Material: Material{Key: a.KeyPEM, KeyName: "kolleno.key", Cert: a.CertPEM, CertName: "kolleno.crt"},
+		Material: Material{
+			Key: a.KeyPEM, KeyName: "kolleno.key", Cert: a.CertPEM, CertName: "kolleno.crt",
+		},
 		Login: jwtflow.Request{
 			ConsumerKey: testConsumerKey, Username: testUsername, LoginURL: ts.URL,
 			Client: ts.Client(), Timeout: 5 * time.Second,
@@ -68,14 +70,18 @@ func TestRunAllPassInTwoRequests(t *testing.T) {
 	for _, e := range sim.Requests() {
 		paths = append(paths, e.Method+" "+e.Path)
 	}
-	want := []string{"POST /services/oauth2/token", "POST /services/data/v" + PinnedAPIVersion + "/composite"}
+	want := []string{
+		"POST /services/oauth2/token",
+		"POST /services/data/v" + PinnedAPIVersion + "/composite",
+	}
 	if strings.Join(paths, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(paths, "\n"), strings.Join(want, "\n"))
 	}
 
 	f := r.Facts
-	if f.Profile != sfsim.DefaultProfile || f.OrgID != sfsim.DefaultOrgID || f.InstanceURL != ts.URL ||
-		f.APIVersion != "v"+PinnedAPIVersion || f.Username != testUsername || !validID(f.UserID) {
+	if f.Profile != sfsim.DefaultProfile || f.OrgID != sfsim.DefaultOrgID ||
+		f.InstanceURL != ts.URL || f.APIVersion != "v"+PinnedAPIVersion ||
+		f.Username != testUsername || !validID(f.UserID) {
 		t.Errorf("facts %+v", f)
 	}
 }
@@ -140,10 +146,12 @@ func TestRunAgainstMisconfiguredOrgs(t *testing.T) {
 			hint:   map[ID]string{APIEnabled: "(api)"},
 		},
 		{
-			name:   "REST in maintenance",
-			mutate: func(c *sfsim.Config) { c.Faults = sfsim.Faults{Scope: sfsim.ScopeREST, Maintenance: true} },
-			want:   map[ID]Status{Login: Pass, APIEnabled: Fail},
-			exit:   ExitUnreachable,
+			name: "REST in maintenance",
+			mutate: func(c *sfsim.Config) {
+				c.Faults = sfsim.Faults{Scope: sfsim.ScopeREST, Maintenance: true}
+			},
+			want: map[ID]Status{Login: Pass, APIEnabled: Fail},
+			exit: ExitUnreachable,
 		},
 	}
 	for _, tt := range tests {
@@ -183,7 +191,9 @@ func TestRunWithoutAUsableKeySkipsTheRemoteChecks(t *testing.T) {
 }
 
 func TestRunClockBehind(t *testing.T) {
-	_, ts := simulate(t, func(c *sfsim.Config) { c.ClockOffset = sfsim.Duration(-10 * time.Minute) })
+	_, ts := simulate(t, func(c *sfsim.Config) {
+		c.ClockOffset = sfsim.Duration(-10 * time.Minute)
+	})
 	r := Run(context.Background(), options(t, ts))
 	c := r.Check(Clock)
 	if c.Status != Warn || !strings.Contains(c.Detail, "10m0s ahead of") {
@@ -202,5 +212,20 @@ func TestRunUnreachable(t *testing.T) {
 	}
 	if r.Check(Clock).Status != Skipped {
 		t.Errorf("clock %+v", r.Check(Clock))
+	}
+}
+
+func TestRunWarnsWhenOnlyTheOtherPairingLogsIn(t *testing.T) {
+	_, ts := simulate(t, func(c *sfsim.Config) {
+		c.Token.Audiences = []string{jwtflow.ProductionLoginURL}
+	})
+	r := Run(context.Background(), options(t, ts))
+	c, aud := r.Check(Login), jwtflow.ProductionLoginURL
+	if c.Status != Warn || !strings.Contains(c.Detail, "only with the audience "+aud) ||
+		!strings.Contains(c.Hint, "--audience "+aud) {
+		t.Errorf("login %+v", c)
+	}
+	if r.ExitCode() != ExitOK || r.Check(AccountRecords).Status != Pass {
+		t.Errorf("exit %d, report %+v", r.ExitCode(), r.Checks)
 	}
 }
