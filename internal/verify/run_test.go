@@ -1,9 +1,12 @@
 package verify
 
 import (
+	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,5 +230,42 @@ func TestRunWarnsWhenOnlyTheOtherPairingLogsIn(t *testing.T) {
 	}
 	if r.ExitCode() != ExitOK || r.Check(AccountRecords).Status != Pass {
 		t.Errorf("exit %d, report %+v", r.ExitCode(), r.Checks)
+	}
+}
+
+// recordingTransport keeps the bearer token the REST request carried.
+type recordingTransport struct {
+	next  http.RoundTripper
+	mu    sync.Mutex
+	token string
+}
+
+func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if auth, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer "); ok {
+		t.mu.Lock()
+		t.token = auth
+		t.mu.Unlock()
+	}
+	return t.next.RoundTrip(req)
+}
+
+func TestReportsNeverShowTheAccessToken(t *testing.T) {
+	_, ts := simulate(t, func(c *sfsim.Config) { c.Users[0].AccountRead = false })
+	opts := options(t, ts)
+	rec := &recordingTransport{next: ts.Client().Transport}
+	opts.Login.Client = &http.Client{Transport: rec}
+	r := Run(context.Background(), opts)
+
+	if rec.token == "" {
+		t.Fatal("no REST request carried a token")
+	}
+	var text, doc bytes.Buffer
+	_ = WriteText(&text, r, TextOptions{})
+	_ = WriteJSON(&doc, r)
+	secret := rec.token[strings.Index(rec.token, "!")+1:]
+	for name, out := range map[string]string{"text": text.String(), "json": doc.String()} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the %s report shows the access token:\n%s", name, out)
+		}
 	}
 }
