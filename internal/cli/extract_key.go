@@ -79,7 +79,7 @@ func runExtractKey(ios *IOStreams, opts *extractKeyOptions, path string) error {
 		return err
 	}
 
-	x, err := extract(ios, opts, data)
+	x, err := (&extraction{ios: ios, opts: opts}).run(data)
 	if err != nil {
 		return withFileInHint(err, path)
 	}
@@ -193,6 +193,12 @@ func unwrapPathError(err error) error {
 	return err
 }
 
+// extraction reads one input for extract-key.
+type extraction struct {
+	ios  *IOStreams
+	opts *extractKeyOptions
+}
+
 // extracted is what extract-key takes out of its input.
 type extracted struct {
 	format keystore.Format
@@ -201,25 +207,25 @@ type extracted struct {
 	chain  []*x509.Certificate
 }
 
-// extract opens data as a keystore, or reads it as a key file, and returns
-// the key with its certificates.
-func extract(ios *IOStreams, opts *extractKeyOptions, data []byte) (*extracted, error) {
+// run opens data as a keystore, or reads it as a key file, and returns the
+// key with its certificates.
+func (x *extraction) run(data []byte) (*extracted, error) {
 	format := keystore.Detect(data)
 	if format == keystore.FormatPEM || format == keystore.FormatDERKey {
-		return extractKeyFile(ios, opts, data, format)
+		return x.keyFile(data, format)
 	}
 
-	store, err := openStore(ios, data, opts.passwordFile)
+	store, err := openStore(x.ios, data, x.opts.passwordFile)
 	if err != nil {
 		return nil, err
 	}
 
-	entry, err := store.Select(opts.alias)
+	entry, err := store.Select(x.opts.alias)
 	if err != nil {
 		return nil, err
 	}
 
-	key, err := unlockEntry(ios, opts, store, entry)
+	key, err := x.unlock(store, entry)
 	if err != nil {
 		return nil, err
 	}
@@ -246,18 +252,20 @@ func openStore(ios *IOStreams, data []byte, passwordFile string) (*keystore.Stor
 }
 
 func storePassword(file string) secretSource {
-	return secretSource{File: file, FileFlag: "--password-file", Env: "KOLLENO_KEYSTORE_PASSWORD", Prompt: "Keystore password"}
+	return secretSource{File: file, FileFlag: "--password-file",
+		Env: "KOLLENO_KEYSTORE_PASSWORD", Prompt: "Keystore password"}
 }
 
 func keyPassword(file, prompt string) secretSource {
-	return secretSource{File: file, FileFlag: "--key-password-file", Env: "KOLLENO_KEY_PASSWORD", Prompt: prompt}
+	return secretSource{File: file, FileFlag: "--key-password-file",
+		Env: "KOLLENO_KEY_PASSWORD", Prompt: prompt}
 }
 
-// unlockEntry decrypts the entry's key with the key password if one was
-// given, else the store password; on a terminal, when that fails, it asks
-// for the key password once.
-func unlockEntry(ios *IOStreams, opts *extractKeyOptions, store *keystore.Store, e *keystore.Entry) (*keystore.Key, error) {
-	kp, given, err := keyPassword(opts.keyPasswordFile, "").read(ios)
+// unlock decrypts the entry's key with the key password if one was given,
+// else the store password; on a terminal, when that fails, it asks for the
+// key password once.
+func (x *extraction) unlock(store *keystore.Store, e *keystore.Entry) (*keystore.Key, error) {
+	kp, given, err := keyPassword(x.opts.keyPasswordFile, "").read(x.ios)
 	if err != nil {
 		return nil, err
 	}
@@ -266,24 +274,24 @@ func unlockEntry(ios *IOStreams, opts *extractKeyOptions, store *keystore.Store,
 	}
 
 	key, err := store.Key(e, kp)
-	if !errors.Is(err, keystore.ErrWrongPassword) || given || !ios.CanPrompt() {
+	if !errors.Is(err, keystore.ErrWrongPassword) || given || !x.ios.CanPrompt() {
 		return key, err
 	}
 
-	ios.Statusf("The keystore opened, but the key %q has a password of its own.", e.Alias)
-	kp, _, perr := keyPassword("", "Key password").read(ios)
+	x.ios.Statusf("The keystore opened, but the key %q has a password of its own.", e.Alias)
+	kp, _, perr := keyPassword("", "Key password").read(x.ios)
 	if perr != nil {
 		return nil, perr
 	}
 	return store.Key(e, kp)
 }
 
-// extractKeyFile reads a PEM or DER key file, asking for its password only
-// when it turns out to be encrypted.
-func extractKeyFile(ios *IOStreams, opts *extractKeyOptions, data []byte, format keystore.Format) (*extracted, error) {
+// keyFile reads a PEM or DER key file, asking for its password only when it
+// turns out to be encrypted.
+func (x *extraction) keyFile(data []byte, format keystore.Format) (*extracted, error) {
 	key, err := keystore.ParseKey(data, nil)
 	if errors.Is(err, keystore.ErrPasswordRequired) {
-		key, err = parseWithKeyPassword(ios, opts, data)
+		key, err = x.parseWithKeyPassword(data)
 	}
 	if err != nil {
 		return nil, err
@@ -291,13 +299,16 @@ func extractKeyFile(ios *IOStreams, opts *extractKeyOptions, data []byte, format
 	return &extracted{format: format, key: key, chain: key.Certificates}, nil
 }
 
-func parseWithKeyPassword(ios *IOStreams, opts *extractKeyOptions, data []byte) (*keystore.Key, error) {
-	src := keyPassword(opts.keyPasswordFile, "Key password")
-	if opts.keyPasswordFile == "" && opts.passwordFile != "" {
-		src = keyPassword(opts.passwordFile, "Key password") // the one password the user gave
+// parseWithKeyPassword takes the key password from --key-password-file,
+// else from --password-file (the one password given), else from
+// KOLLENO_KEY_PASSWORD or a prompt.
+func (x *extraction) parseWithKeyPassword(data []byte) (*keystore.Key, error) {
+	src := keyPassword(x.opts.keyPasswordFile, "Key password")
+	if x.opts.keyPasswordFile == "" && x.opts.passwordFile != "" {
+		src = keyPassword(x.opts.passwordFile, "Key password")
 		src.FileFlag = "--password-file"
 	}
-	kp, ok, err := src.read(ios)
+	kp, ok, err := src.read(x.ios)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +439,7 @@ func warnExtracted(ios *IOStreams, r extractReport) {
 		ios.Warnf("%s", w)
 	}
 	if !r.JWTReady {
-		ios.Warnf("the key was extracted, but Salesforce's JWT bearer flow needs RSA of at least 2048 bits: make a new pair with 'kollenoctl keygen'")
+		ios.Statusf("The key was still written. For the JWT bearer flow, make a new pair with 'kollenoctl keygen'.")
 	}
 }
 

@@ -238,7 +238,8 @@ func (in *inspector) file(path string) {
 	switch {
 	case format.IsKeystore():
 		f.fail(withFileInHint(in.keystoreFile(f, data), path))
-	case format == keystore.FormatPEM || format == keystore.FormatDERKey || format == keystore.FormatDERCertificate:
+	case format == keystore.FormatPEM || format == keystore.FormatDERKey ||
+		format == keystore.FormatDERCertificate:
 		f.fail(withFileInHint(in.keyOrCertFile(f, data), path))
 	case format == keystore.FormatEmpty:
 		f.fail(errorf("give the key, certificate or keystore file itself", "the file is empty"))

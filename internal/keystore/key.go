@@ -124,7 +124,8 @@ func keyFromPEM(text, password []byte) (*Key, error) {
 	return pickPEMKey(keys, certs, others, password)
 }
 
-func pickPEMKey(keys []*pem.Block, certs []*x509.Certificate, others []string, password []byte) (*Key, error) {
+func pickPEMKey(keys []*pem.Block, certs []*x509.Certificate, others []string,
+	password []byte) (*Key, error) {
 	switch {
 	case len(keys) > 1:
 		return nil, newError(ErrUnsupported, "keep only the private key that belongs to the certificate in the file",

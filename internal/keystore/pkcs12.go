@@ -124,7 +124,8 @@ func (f *p12File) entries() []*Entry {
 			certs[b.localKeyID] = append(certs[b.localKeyID], c)
 			continue
 		}
-		out = append(out, &Entry{Alias: b.name, Kind: TrustedCertificateEntry, Certificates: []*x509.Certificate{c}})
+		out = append(out, &Entry{Alias: b.name, Kind: TrustedCertificateEntry,
+			Certificates: []*x509.Certificate{c}})
 	}
 	for i, b := range f.bags {
 		if b.isKey() {

@@ -140,7 +140,8 @@ func (b *p12Bag) setAttribute(a p12BagAttribute) {
 	switch {
 	case a.ID.Equal(oidFriendlyName):
 		var v asn1.RawValue
-		if _, err := asn1.Unmarshal(a.Values.Bytes, &v); err == nil && v.Tag == 30 && len(v.Bytes)%2 == 0 {
+		_, err := asn1.Unmarshal(a.Values.Bytes, &v)
+		if err == nil && v.Tag == asn1.TagBMPString && len(v.Bytes)%2 == 0 {
 			b.name = decodeBMP(v.Bytes)
 		}
 	case a.ID.Equal(oidLocalKeyID):
