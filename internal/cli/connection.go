@@ -190,7 +190,8 @@ func (c *connection) privateKey(ios *IOStreams, data []byte, name string) (*rsa.
 		key, err = c.parseEncrypted(ios, data)
 	}
 	if err != nil {
-		return nil, withHint(fmt.Errorf("the private key from %s: %w", name, err), "%s", hintOf(err))
+		err = fmt.Errorf("the private key from %s: %w", name, err)
+		return nil, withHint(err, "%s", hintOf(err))
 	}
 	return key.ForJWT()
 }
@@ -234,7 +235,8 @@ func progressPrinter(ios *IOStreams) func(jwtflow.Attempt) {
 			ios.Statusf("attempt %d with the audience %s: %s; trying the other documented "+
 				"pairing: the audience %s", a.N, a.Audience, what, a.NextAudience)
 		case "retry":
-			ios.Statusf("attempt %d: %s; retrying in %s", a.N, what, a.Wait.Round(100*time.Millisecond))
+			wait := a.Wait.Round(100 * time.Millisecond)
+			ios.Statusf("attempt %d: %s; retrying in %s", a.N, what, wait)
 		}
 	}
 }

@@ -110,7 +110,8 @@ func warnAfterLogin(ios *IOStreams, res *jwtflow.Result) {
 // printLoginSuccess writes the result on stdout.
 func printLoginSuccess(ios *IOStreams, username string, res *jwtflow.Result, showToken bool) {
 	w := ios.Out
-	fmt.Fprintf(w, "%s Logged in to Salesforce as %s\n", Paint(ios.ColorOut(), ansiGreen, "✓"), username)
+	mark := Paint(ios.ColorOut(), ansiGreen, "✓")
+	fmt.Fprintf(w, "%s Logged in to Salesforce as %s\n", mark, username)
 	row := func(label, value string) { fmt.Fprintf(w, "  %-14s %s\n", label+":", value) }
 	row("org ID", res.OrgID)
 	row("user ID", res.UserID)

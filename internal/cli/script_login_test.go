@@ -29,7 +29,8 @@ func runFakeProxy() {
 		fmt.Fprintln(os.Stderr, "fakeproxy:", err)
 		os.Exit(1)
 	}
-	if err := os.WriteFile(os.Args[1], []byte("http://"+ln.Addr().String()+"\n"), 0o644); err != nil {
+	url := []byte("http://" + ln.Addr().String() + "\n")
+	if err := os.WriteFile(os.Args[1], url, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "fakeproxy:", err)
 		os.Exit(1)
 	}

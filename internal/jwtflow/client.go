@@ -43,9 +43,11 @@ func NewHTTPClient(trace func(RequestTrace)) *http.Client {
 	}
 	return &http.Client{
 		Transport:     rt,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		CheckRedirect: noRedirects,
 	}
 }
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 type tracingTransport struct {
 	next  http.RoundTripper

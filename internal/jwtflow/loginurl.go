@@ -28,7 +28,7 @@ const (
 	HostSandbox                         // test.salesforce.com
 	HostMyDomain                        // NAME.my.salesforce.com (and .develop., .trailblaze.)
 	HostSandboxMyDomain                 // NAME--SANDBOX.sandbox.my.salesforce.com, .scratch.
-	HostSite                            // an Experience Cloud site: NAME.my.site.com, legacy *.force.com
+	HostSite                            // an Experience Cloud site: NAME.my.site.com, *.force.com
 	HostLoopback                        // 127.0.0.1, ::1, localhost: the simulator
 )
 

@@ -102,7 +102,8 @@ func sortAnswer(resp *http.Response, body []byte, assertion string) outcome {
 	o := outcome{status: resp.StatusCode, contentType: mediaType(resp.Header)}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		o.kind, o.location = kindUnexpected, redactLocation(resp)
-		o.problem = fmt.Sprintf("HTTP %d, a redirect to %s, instead of a token", o.status, o.location)
+		o.problem = fmt.Sprintf("HTTP %d, a redirect to %s, instead of a token",
+			o.status, o.location)
 		return o
 	}
 	retryable := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
