@@ -229,8 +229,8 @@ func (o *onboarding) missingValues() []string {
 
 	add(method == "", "--method (generate, keystore or existing)")
 	add(method == methodKeystore && o.opts.keystore == "", "--keystore")
-	add(method == methodKeystore && o.opts.passwordFile == "" && !envSet("KOLLENO_KEYSTORE_PASSWORD"),
-		"--password-file (or KOLLENO_KEYSTORE_PASSWORD)")
+	noPassword := o.opts.passwordFile == "" && !envSet("KOLLENO_KEYSTORE_PASSWORD")
+	add(method == methodKeystore && noPassword, "--password-file (or KOLLENO_KEYSTORE_PASSWORD)")
 	add(method == methodExisting && !o.opts.keyGiven(),
 		"--key (or KOLLENO_PRIVATE_KEY_FILE, KOLLENO_PRIVATE_KEY)")
 	add(o.opts.conn.consumerKey == "", "--consumer-key (or KOLLENO_CONSUMER_KEY)")
@@ -256,7 +256,8 @@ func (o *onboarding) setupDone(m *material) error {
 
 // value returns *flag when it is set, and otherwise asks, storing the
 // answer. Without a terminal checkValues has already made sure it is set.
-func (o *onboarding) value(flag *string, title, def string, validate func(string) error) (string, error) {
+func (o *onboarding) value(flag *string, title, def string,
+	validate func(string) error) (string, error) {
 	if *flag != "" {
 		return *flag, nil
 	}

@@ -47,7 +47,11 @@ func (o *onboarding) connection() (*connValues, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &connValues{ConsumerKey: key, Username: user, LoginURL: login.URL, Sandbox: login.Sandbox}, nil
+	return newConnValues(key, user, login), nil
+}
+
+func newConnValues(key, user string, login jwtflow.LoginURL) *connValues {
+	return &connValues{ConsumerKey: key, Username: user, LoginURL: login.URL, Sandbox: login.Sandbox}
 }
 
 // changeConnection asks for all three values again, the current ones as
@@ -66,7 +70,7 @@ func (o *onboarding) changeConnection(c *connValues) (*connValues, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &connValues{ConsumerKey: key, Username: user, LoginURL: login.URL, Sandbox: login.Sandbox}, nil
+	return newConnValues(key, user, login), nil
 }
 
 // loginURL takes --login-url and --sandbox, or asks which kind of org it is.
@@ -110,9 +114,11 @@ func checkLoginURL(s string) error {
 
 // runVerify is verify.Run on the onboarding's key material and answers,
 // through the same connection settings as 'kollenoctl verify'.
-func (o *onboarding) runVerify(ctx context.Context, m *material, v *connValues) (*verify.Report, error) {
+func (o *onboarding) runVerify(ctx context.Context, m *material,
+	v *connValues) (*verify.Report, error) {
 	c := &o.opts.conn
-	c.consumerKey, c.username, c.loginURL, c.sandbox = v.ConsumerKey, v.Username, v.LoginURL, v.Sandbox
+	c.consumerKey, c.username = v.ConsumerKey, v.Username
+	c.loginURL, c.sandbox = v.LoginURL, v.Sandbox
 	req, err := c.settings(o.ios)
 	if err != nil {
 		return nil, err
@@ -122,7 +128,10 @@ func (o *onboarding) runVerify(ctx context.Context, m *material, v *connValues) 
 	}
 
 	return verify.Run(ctx, verify.Options{
-		Material: verify.Material{Key: m.KeyPEM, KeyName: m.KeyPath, Cert: m.CertPEM, CertName: m.CertPath},
-		Login:    req,
+		Material: verify.Material{
+			Key: m.KeyPEM, KeyName: m.KeyPath,
+			Cert: m.CertPEM, CertName: m.CertPath,
+		},
+		Login: req,
 	}), nil
 }

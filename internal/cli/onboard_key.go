@@ -109,7 +109,8 @@ func (o *onboarding) fromKeystore() (*material, error) {
 }
 
 func (o *onboarding) openKeystore() (*keystore.Store, error) {
-	path, err := o.value(&o.opts.keystore, "Keystore file (.jks) exported from Salesforce", "", fileExists)
+	const title = "Keystore file (.jks) exported from Salesforce"
+	path, err := o.value(&o.opts.keystore, title, "", fileExists)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +197,8 @@ func (o *onboarding) existingCert(key *keystore.Key) ([]*x509.Certificate, strin
 		return key.Certificates, "", nil
 	}
 
-	path, err := o.value(&o.opts.cert, "Certificate file (the one to upload to Salesforce)", "", fileExists)
+	const title = "Certificate file (the one to upload to Salesforce)"
+	path, err := o.value(&o.opts.cert, title, "", fileExists)
 	if err != nil {
 		return nil, "", err
 	}
@@ -213,7 +215,8 @@ func (o *onboarding) existingCert(key *keystore.Key) ([]*x509.Certificate, strin
 // outputs. A certificate that came inside the key file is written too.
 func (o *onboarding) placeExistingKey(m *material, keyPath string) error {
 	original, _ := os.ReadFile(keyPath)
-	if keyPath != "" && keyPath != "-" && bytes.Equal(bytes.TrimSpace(original), bytes.TrimSpace(m.KeyPEM)) {
+	usable := bytes.Equal(bytes.TrimSpace(original), bytes.TrimSpace(m.KeyPEM))
+	if keyPath != "" && keyPath != "-" && usable {
 		m.KeyPath = keyPath
 		if m.CertPath != "" {
 			return nil
@@ -270,7 +273,8 @@ func (o *onboarding) writeFiles(files []atomicfile.File) error {
 			"%s already exists", exists.Path)
 	}
 	if err != nil {
-		return errorf("check that --out-dir names a directory you can write to", "cannot write the files: %v", err)
+		return errorf("check that --out-dir names a directory you can write to",
+			"cannot write the files: %v", err)
 	}
 	for _, f := range files {
 		o.ios.Statusf("Wrote %s (mode %04o).", f.Path, f.Perm)

@@ -100,7 +100,8 @@ func (o *onboarding) writeBundle(path string, m *material, c *connValues) error 
 		return err
 	}
 
-	err = atomicfile.Write(atomicfile.File{Path: path, Data: append(data, '\n'), Perm: 0o600}, o.opts.force)
+	file := atomicfile.File{Path: path, Data: append(data, '\n'), Perm: 0o600}
+	err = atomicfile.Write(file, o.opts.force)
 	var exists *atomicfile.ExistsError
 	if errors.As(err, &exists) {
 		return errorf("add --force to replace it, or give another name with --bundle", "%s already exists", path)

@@ -42,7 +42,8 @@ func (o *onboarding) verifyUntilDone(ctx context.Context, m *material, c *connVa
 		if o.ask == nil {
 			return &silentError{code: report.ExitCode()}
 		}
-		next, err := o.ask.Select("The connection does not work yet. What now?", retryChoices(o.keepTryingFor))
+		const title = "The connection does not work yet. What now?"
+		next, err := o.ask.Select(title, retryChoices(o.keepTryingFor))
 		if err != nil {
 			return err
 		}
@@ -79,7 +80,8 @@ func (o *onboarding) changedConnection(c *connValues) (connValues, error) {
 
 // keepTrying repeats the checks every tryEvery until they pass or
 // keepTryingFor has passed, with one line per attempt.
-func (o *onboarding) keepTrying(ctx context.Context, m *material, c *connValues) (*verify.Report, error) {
+func (o *onboarding) keepTrying(ctx context.Context, m *material,
+	c *connValues) (*verify.Report, error) {
 	attempts := int(o.keepTryingFor / o.tryEvery)
 	var report *verify.Report
 	for n := 1; n <= attempts; n++ {

@@ -123,7 +123,8 @@ func scriptEnviron(ts *testscript.TestScript) []string {
 	// A safety net: should a script ever leave the login URL at its default,
 	// the request goes to a closed loopback port, never to Salesforce.
 	// Loopback addresses, where sfsim listens, are never proxied.
-	env := []string{"TERM=xterm-256color", "HTTPS_PROXY=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9"}
+	const closedPort = "http://127.0.0.1:9"
+	env := []string{"TERM=xterm-256color", "HTTPS_PROXY=" + closedPort, "HTTP_PROXY=" + closedPort}
 	for _, name := range names {
 		if v := ts.Getenv(name); v != "" {
 			env = append(env, name+"="+v)
@@ -227,7 +228,13 @@ func (d *ptyDialogue) screen() string {
 	return stripANSI(d.output.String())
 }
 
-var ansiSequence = regexp.MustCompile(`\x1b(\[[0-9;?<=>]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[@-Z\\-_])`)
+// ansiSequence matches CSI sequences (colours, cursor moves), OSC strings,
+// character set choices and two-byte escapes.
+var ansiSequence = regexp.MustCompile(`\x1b(` +
+	`\[[0-9;?<=>]*[ -/]*[@-~]` +
+	`|\][^\x07\x1b]*(\x07|\x1b\\)` +
+	`|[()][0-9A-Za-z]` +
+	`|[@-Z\\-_])`)
 
 func stripANSI(s string) string {
 	return strings.ReplaceAll(ansiSequence.ReplaceAllString(s, ""), "\r", "")
