@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,19 +17,12 @@ import (
 	"github.com/creack/pty"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/kolleno/kollenoctl/internal/sfsim"
 )
 
+// The onboard scripts' own command. They start sfsim, which the verify
+// scripts register as a program, with the dialogue's bg step.
 func init() {
 	scriptCmds["pty"] = cmdPty
-	if _, ok := scriptPrograms["sfsim"]; !ok {
-		scriptPrograms["sfsim"] = func() {
-			if err := sfsim.Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-				fmt.Fprintln(os.Stderr, "sfsim:", err)
-				os.Exit(1)
-			}
-		}
-	}
 }
 
 // ptyWait bounds every wait of a pty script: a guard against a script that
