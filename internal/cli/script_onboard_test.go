@@ -16,7 +16,6 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/rogpeppe/go-internal/testscript"
-
 )
 
 // The onboard scripts' own command. They start sfsim, which the verify
