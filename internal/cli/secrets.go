@@ -32,7 +32,9 @@ func (s secretSource) read(ios *IOStreams) (secret []byte, ok bool, err error) {
 		secret, err = s.readFile(ios)
 		return secret, err == nil, err
 	case s.Env != "":
-		if v, set := os.LookupEnv(s.Env); set {
+		// An empty variable counts as unset: CI systems such as GitHub
+		// Actions pass "" for a secret that was never defined.
+		if v := os.Getenv(s.Env); v != "" {
 			return []byte(v), true, nil
 		}
 	}
