@@ -175,3 +175,14 @@ func firstLines(data []byte, n int) string {
 	lines := strings.SplitN(string(data), "\n", n+1)
 	return strings.Join(lines[:min(n, len(lines))], "\n")
 }
+
+func TestFenceIndented(t *testing.T) {
+	in := "Checks:\n\n  one  first\n  two  second\n\n  three\nThe end.\n  tail"
+	want := "Checks:\n\n```\n  one  first\n  two  second\n\n  three\n```\nThe end.\n```\n  tail\n```"
+	if got := fenceIndented(in); got != want {
+		t.Errorf("fenceIndented:\n%s\nwant:\n%s", got, want)
+	}
+	if plain := "no indented lines\nat all"; fenceIndented(plain) != plain {
+		t.Errorf("plain text changed: %q", fenceIndented(plain))
+	}
+}
