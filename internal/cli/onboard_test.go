@@ -337,6 +337,65 @@ func TestOnboardMethodA(t *testing.T) {
 	assertMode(t, filepath.Join(r.dir, "kolleno.key"), 0o600)
 }
 
+// TestOnboardExistingEncryptedKey: the third way, with a key encrypted by
+// OpenSSL. The password is asked for, and the key is written again as the
+// unencrypted PKCS#8 PEM that Kolleno takes.
+func TestOnboardExistingEncryptedKey(t *testing.T) {
+	org := newFakeOrg(t, nil)
+	fixtures, _ := filepath.Abs("../keystore/testdata")
+	answers := []answer{
+		{"select", "key and certificate", methodExisting},
+		{"input", "Private key file", filepath.Join(fixtures, "key-pkcs8-aes256.pem")},
+		{"secret", "Private key password", "key-pass"},
+		{"input", "Certificate file", filepath.Join(fixtures, "cert.pem")},
+	}
+	answers = append(answers, methodBAnswers(org)[1:]...)
+	answers = append(answers, answer{"confirm", "Save the values", "no"})
+	r := newOnboardRun(t, org, answers...)
+
+	if err := r.run(t); err != nil {
+		t.Fatalf("onboard: %v\n%s", err, r.err.String())
+	}
+	keyPath := filepath.Join(r.dir, "kolleno.key")
+	assertMode(t, keyPath, 0o600)
+	if data, _ := os.ReadFile(keyPath); !bytes.HasPrefix(data, []byte("-----BEGIN PRIVATE KEY-----")) {
+		t.Errorf("%s is not unencrypted PKCS#8 PEM", keyPath)
+	}
+	if !strings.Contains(r.err.String(), "File:    "+filepath.Join(fixtures, "cert.pem")) {
+		t.Errorf("the Setup steps do not name the given certificate:\n%s", r.err.String())
+	}
+}
+
+func TestOnboardExistingKeyWithAnotherCertificate(t *testing.T) {
+	r := newOnboardRun(t, nil,
+		answer{"select", "key and certificate", methodExisting},
+		answer{"input", "Private key file", "../keystore/testdata/key-pkcs8.pem"},
+		answer{"input", "Certificate file", "../keystore/testdata/other-cert.pem"},
+	)
+	err := r.run(t)
+	if err == nil || !strings.Contains(err.Error(), "does not belong to the private key") {
+		t.Fatalf("err = %v, want the certificate refused", err)
+	}
+	assertNoFiles(t, r.dir)
+}
+
+// TestOnboardWaitsForSetup: answering No to "Done in Setup?" asks again.
+func TestOnboardWaitsForSetup(t *testing.T) {
+	org := newFakeOrg(t, nil)
+	all := methodBAnswers(org)
+	answers := []answer{all[0], {"confirm", "Done in Setup", "no"}}
+	answers = append(answers, all[1:]...)
+	answers = append(answers, answer{"confirm", "Save the values", "no"})
+	r := newOnboardRun(t, org, answers...)
+
+	if err := r.run(t); err != nil {
+		t.Fatalf("onboard: %v\n%s", err, r.err.String())
+	}
+	if !strings.Contains(r.err.String(), "Take your time") {
+		t.Errorf("no word after the No:\n%s", r.err.String())
+	}
+}
+
 func TestOnboardWrongKeystorePassword(t *testing.T) {
 	r := newOnboardRun(t, nil,
 		answer{"select", "key and certificate", methodKeystore},
