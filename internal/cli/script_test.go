@@ -47,6 +47,11 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts see none of the developer's own KOLLENO_ settings.
 			env.Setenv("NO_COLOR", "")
+			// A safety net: a request that is not for a loopback address (a
+			// default login URL, say) goes to a closed port on this machine
+			// instead of the internet. Go never proxies loopback requests.
+			env.Setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+			env.Setenv("HTTP_PROXY", "http://127.0.0.1:9")
 			for _, setup := range scriptSetups {
 				if err := setup(env); err != nil {
 					return err

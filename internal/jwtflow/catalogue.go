@@ -298,14 +298,14 @@ var Catalogue = []CatalogueEntry{
 		ID: "invalid-grant-other", Error: "invalid_grant", Status: 400,
 		Title: "Salesforce refused the assertion for a reason kollenoctl does not know",
 		Cause: "Salesforce refused the login with a description that is not in kollenoctl's " +
-			"catalogue; its words above are the best guide.",
+			"catalogue; its error_description, shown verbatim, is the best guide.",
 		Fix: []string{loginHistory},
 	},
 	{
 		ID: "unknown", Status: 400,
 		Title: "Salesforce refused the login with an answer kollenoctl does not know",
-		Cause: "The error code is not in kollenoctl's catalogue; Salesforce's words above are " +
-			"the best guide.",
+		Cause: "The error code is not in kollenoctl's catalogue; Salesforce's error_description, " +
+			"shown verbatim, is the best guide.",
 		Fix: []string{loginHistory},
 	},
 }

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -221,10 +222,10 @@ func originOf(raw string) string {
 }
 
 var (
-	scriptOrStyle = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
-	htmlTag       = regexp.MustCompile(`(?s)<[^>]*>`)
-	jwtLike       = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
-	whitespace    = regexp.MustCompile(`\s+`)
+	scriptOrStyle = lazyRegexp(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
+	htmlTag       = lazyRegexp(`(?s)<[^>]*>`)
+	jwtLike       = lazyRegexp(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+	whitespace    = lazyRegexp(`\s+`)
 )
 
 // safeExcerpt turns the start of an answer into one short line of text that
@@ -232,8 +233,8 @@ var (
 // looks like a JWT (a proxy that echoes the request) replaced, cut to
 // maxExcerpt characters.
 func safeExcerpt(body []byte, assertion string) string {
-	text := scriptOrStyle.ReplaceAllString(string(body), " ")
-	text = htmlTag.ReplaceAllString(text, " ")
+	text := scriptOrStyle().ReplaceAllString(string(body), " ")
+	text = htmlTag().ReplaceAllString(text, " ")
 	text = html.UnescapeString(text)
 	text = redactAssertion(text, assertion)
 	text = strings.Map(func(r rune) rune {
@@ -242,7 +243,7 @@ func safeExcerpt(body []byte, assertion string) string {
 		}
 		return r
 	}, text)
-	text = strings.TrimSpace(whitespace.ReplaceAllString(text, " "))
+	text = strings.TrimSpace(whitespace().ReplaceAllString(text, " "))
 	if r := []rune(text); len(r) > maxExcerpt {
 		text = string(r[:maxExcerpt]) + "…"
 	}
@@ -255,5 +256,11 @@ func redactAssertion(text, assertion string) string {
 	if assertion != "" {
 		text = strings.ReplaceAll(text, assertion, "[assertion]")
 	}
-	return jwtLike.ReplaceAllString(text, "[JWT]")
+	return jwtLike().ReplaceAllString(text, "[JWT]")
+}
+
+// lazyRegexp compiles pattern on first use, so that starting kollenoctl,
+// for --help or version, does no work for it.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }

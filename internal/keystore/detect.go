@@ -73,7 +73,7 @@ func classify(data []byte) (Format, []byte) {
 	if f := derFormat(data); f != FormatUnknown {
 		return f, data
 	}
-	if text := unmangle(data); bytes.Contains(text, []byte("-----BEGIN")) || looseBeginRE.Match(text) {
+	if text := unmangle(data); bytes.Contains(text, []byte("-----BEGIN")) || looseBeginRE().Match(text) {
 		return FormatPEM, text
 	}
 	if inner, ok := unwrapBase64(data); ok {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"regexp"
+	"sync"
 )
 
 // PEM as admins hand it over is often not what encoding/pem accepts: a
@@ -16,13 +17,13 @@ import (
 // which covers every one of those cases with one rule.
 
 var (
-	beginRE = regexp.MustCompile(`-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----`)
-	endRE   = regexp.MustCompile(`-----END ([A-Z0-9]+(?: [A-Z0-9]+)*)-----`)
+	beginRE = lazyRegexp(`-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----`)
+	endRE   = lazyRegexp(`-----END ([A-Z0-9]+(?: [A-Z0-9]+)*)-----`)
 	// looseBeginRE finds what was meant as a BEGIN line but is not one.
-	looseBeginRE = regexp.MustCompile(`-{2,}\s*BEGIN\s`)
-	procTypeRE   = regexp.MustCompile(`Proc-Type:\s*([0-9]+,[A-Z-]+)`)
-	dekInfoRE    = regexp.MustCompile(`DEK-Info:\s*([A-Za-z0-9-]+,[0-9A-Fa-f]+)`)
-	headerLineRE = regexp.MustCompile(`(?m)^[ \t]*[A-Za-z][A-Za-z0-9-]*:.*$`)
+	looseBeginRE = lazyRegexp(`-{2,}\s*BEGIN\s`)
+	procTypeRE   = lazyRegexp(`Proc-Type:\s*([0-9]+,[A-Z-]+)`)
+	dekInfoRE    = lazyRegexp(`DEK-Info:\s*([A-Za-z0-9-]+,[0-9A-Fa-f]+)`)
+	headerLineRE = lazyRegexp(`(?m)^[ \t]*[A-Za-z][A-Za-z0-9-]*:.*$`)
 )
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -88,7 +89,7 @@ func decodeBase64(s []byte) ([]byte, error) {
 func scanPEM(text []byte) ([]*pem.Block, error) {
 	var blocks []*pem.Block
 	for {
-		loc := beginRE.FindSubmatchIndex(text)
+		loc := beginRE().FindSubmatchIndex(text)
 		if loc == nil {
 			break
 		}
@@ -105,7 +106,7 @@ func scanPEM(text []byte) ([]*pem.Block, error) {
 		blocks = append(blocks, b)
 		text = after
 	}
-	if len(blocks) == 0 && looseBeginRE.Match(text) {
+	if len(blocks) == 0 && looseBeginRE().Match(text) {
 		return nil, errMalformedBegin()
 	}
 	return blocks, nil
@@ -115,13 +116,13 @@ func scanPEM(text []byte) ([]*pem.Block, error) {
 func cutBody(typ string, rest []byte) (body, after []byte, err error) {
 	end := []byte("-----END " + typ + "-----")
 	scope := rest
-	if next := beginRE.FindIndex(rest); next != nil {
+	if next := beginRE().FindIndex(rest); next != nil {
 		scope = rest[:next[0]]
 	}
 	if i := bytes.Index(scope, end); i >= 0 {
 		return rest[:i], rest[i+len(end):], nil
 	}
-	if m := endRE.FindSubmatch(scope); m != nil && string(m[1]) != typ {
+	if m := endRE().FindSubmatch(scope); m != nil && string(m[1]) != typ {
 		return nil, nil, newError(ErrDamaged, "make the BEGIN and END lines name the same type, as the program that wrote the file did",
 			"the BEGIN line says %q but the END line says %q", typ, string(m[1]))
 	}
@@ -133,15 +134,15 @@ func cutBody(typ string, rest []byte) (body, after []byte, err error) {
 // and the base64 between a BEGIN and an END line.
 func decodeBody(typ string, body []byte) (*pem.Block, error) {
 	b := &pem.Block{Type: typ, Headers: map[string]string{}}
-	if m := procTypeRE.FindSubmatch(body); m != nil {
+	if m := procTypeRE().FindSubmatch(body); m != nil {
 		b.Headers["Proc-Type"] = string(m[1])
 	}
-	if m := dekInfoRE.FindSubmatch(body); m != nil {
+	if m := dekInfoRE().FindSubmatch(body); m != nil {
 		b.Headers["DEK-Info"] = string(m[1])
 	}
-	body = procTypeRE.ReplaceAll(body, nil)
-	body = dekInfoRE.ReplaceAll(body, nil)
-	body = headerLineRE.ReplaceAll(body, nil)
+	body = procTypeRE().ReplaceAll(body, nil)
+	body = dekInfoRE().ReplaceAll(body, nil)
+	body = headerLineRE().ReplaceAll(body, nil)
 
 	der, err := decodeBase64(bytes.Trim(body, `"' `))
 	if err != nil || len(der) == 0 {
@@ -155,4 +156,10 @@ func decodeBody(typ string, body []byte) (*pem.Block, error) {
 func errMalformedBegin() *Error {
 	return newError(ErrDamaged, "the BEGIN line must read exactly like -----BEGIN PRIVATE KEY----- (five dashes on each side, capital letters)",
 		"the BEGIN line is malformed")
+}
+
+// lazyRegexp compiles pattern on first use, so that starting kollenoctl,
+// for --help or version, does no work for it.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }
