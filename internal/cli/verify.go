@@ -33,7 +33,7 @@ that does not pass comes with a hint naming the setting to change. With --json
 each check has a stable ID:
 
   private-key         readable, RSA, at least 2048 bits
-  certificate         readable; from --cert, or found beside the key
+  certificate         readable; from --cert, or in the key file itself
   certificate-match   the certificate belongs to the private key
   certificate-expiry  a warning under 30 days, or once expired
   clock               this computer's clock within 60 s of Salesforce's

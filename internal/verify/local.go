@@ -90,9 +90,9 @@ func certificateCheck(m Material, key *keystore.Key) (*x509.Certificate, Check) 
 				"cannot read the certificate %s: %v", m.CertName, err)
 		}
 	case key != nil && len(key.Certificates) > 0:
-		certs, from = key.Certificates, m.KeyName+" (beside the key)"
+		certs, from = key.Certificates, m.KeyName+" (in the key file)"
 	default:
-		c := skip(Certificate, "no certificate given, and none beside the key")
+		c := skip(Certificate, "no certificate given with --cert, and none in the key file")
 		c.Hint = hintNoCertificate
 		return nil, c
 	}

@@ -91,7 +91,7 @@ func TestCertificateBesideTheKey(t *testing.T) {
 	both := append(append([]byte{}, a.KeyPEM...), a.CertPEM...)
 	r, _ := localReport(Material{Key: both, KeyName: "bundle.pem"}, time.Now())
 	c := r.Check(Certificate)
-	if c.Status != Pass || !strings.Contains(c.Detail, "beside the key") {
+	if c.Status != Pass || !strings.Contains(c.Detail, "in the key file") {
 		t.Errorf("certificate %+v", c)
 	}
 	if r.Check(CertificateMatch).Status != Pass {

@@ -8,7 +8,7 @@
 // from the JSON report:
 //
 //	private-key         the private key is readable, RSA, and at least 2048 bits
-//	certificate         the certificate (--cert, or found beside the key) is readable
+//	certificate         the certificate (--cert, or one in the key file itself) is readable
 //	certificate-match   the certificate belongs to the private key
 //	certificate-expiry  the certificate is valid for 30 days more (a warning otherwise)
 //	clock               the local clock is within 60 s of Salesforce's Date header
