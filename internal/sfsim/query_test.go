@@ -74,6 +74,7 @@ func queryCases() []queryCase {
 	cases = append(cases, permissionQueryCases()...)
 	cases = append(cases, userQueryCases()...)
 	cases = append(cases, badQueryCases()...)
+	cases = append(cases, nonASCIIQueryCases()...)
 	return cases
 }
 
@@ -185,6 +186,22 @@ func badQueryCases() []queryCase {
 			want:     "SELECT Id FROM Account ORDER BY LIMIT 2\n                                ^\nERROR at Row:1:Column:33\nunexpected token: LIMIT"},
 		{name: "bad LIMIT", soql: "SELECT Id FROM Account LIMIT x", wantStatus: 400, wantCode: "MALFORMED_QUERY",
 			want: "SELECT Id FROM Account LIMIT x\n                             ^\nERROR at Row:1:Column:30\nunexpected token: x"},
+	}
+}
+
+// nonASCIIQueryCases quote a character outside ASCII whole, and count
+// columns in characters, not bytes.
+func nonASCIIQueryCases() []queryCase {
+	return []queryCase{
+		{name: "accented field", soql: "SELECT Ïd FROM Account", wantStatus: 400, wantCode: "MALFORMED_QUERY",
+			want: "SELECT Ïd FROM Account\n       ^\nERROR at Row:1:Column:8\nunexpected token: Ï"},
+		{name: "emoji field", soql: "SELECT Id, 🙂 FROM Account", wantStatus: 400, wantCode: "MALFORMED_QUERY",
+			want: "SELECT Id, 🙂 FROM Account\n           ^\nERROR at Row:1:Column:12\nunexpected token: 🙂"},
+		{name: "after an accented literal", wantStatus: 400, wantCode: "MALFORMED_QUERY",
+			soql: "SELECT Id FROM User WHERE Name = 'Zoë Åberg' OR Id = 'b'",
+			want: "SELECT Id FROM User WHERE Name = 'Zoë Åberg' OR Id = 'b'\n                                             ^\nERROR at Row:1:Column:46\nunexpected token: OR"},
+		{name: "accented literal", wantStatus: 200, want: `"totalSize":0`,
+			soql: "SELECT Id FROM User WHERE Username = 'zoë@kolleno.example'"},
 	}
 }
 

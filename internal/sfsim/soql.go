@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The small SOQL subset the simulator understands:
@@ -64,14 +65,15 @@ func parseSOQL(q string) (*soqlQuery, *soqlError) {
 	return query, nil
 }
 
-// lexSOQL splits a query into tokens.
+// lexSOQL splits a query into tokens. It reads runes, so a character
+// outside ASCII is one token, quoted whole in the error message.
 func lexSOQL(q string) ([]soqlToken, *soqlError) {
 	var toks []soqlToken
 	for i := 0; i < len(q); {
-		c := rune(q[i])
+		c, size := utf8.DecodeRuneInString(q[i:])
 		switch {
 		case unicode.IsSpace(c):
-			i++
+			i += size
 		case c == '\'':
 			end, text, ok := lexString(q, i)
 			if !ok {
@@ -80,21 +82,28 @@ func lexSOQL(q string) ([]soqlToken, *soqlError) {
 			toks = append(toks, soqlToken{text, 's', i})
 			i = end
 		case isIdentByte(q[i]):
-			start := i
-			for i < len(q) && isIdentByte(q[i]) {
-				i++
-			}
-			kind := byte('i')
-			if _, err := strconv.ParseFloat(q[start:i], 64); err == nil {
-				kind = 'n'
-			}
-			toks = append(toks, soqlToken{q[start:i], kind, start})
+			toks = append(toks, lexWord(q, i))
+			i += len(toks[len(toks)-1].text)
 		default:
-			toks = append(toks, soqlToken{string(c), 'p', i})
-			i++
+			toks = append(toks, soqlToken{q[i : i+size], 'p', i})
+			i += size
 		}
 	}
 	return toks, nil
+}
+
+// lexWord reads an identifier, a dotted field path or a number starting at
+// q[start].
+func lexWord(q string, start int) soqlToken {
+	end := start
+	for end < len(q) && isIdentByte(q[end]) {
+		end++
+	}
+	kind := byte('i')
+	if _, err := strconv.ParseFloat(q[start:end], 64); err == nil {
+		kind = 'n'
+	}
+	return soqlToken{q[start:end], kind, start}
 }
 
 // lexString reads a quoted string literal starting at q[start], with
@@ -356,12 +365,13 @@ func (p *soqlParser) limitClause() (int, *soqlError) {
 }
 
 // message renders the error as Salesforce does: the query, a caret under
-// the position, the row and column, then the complaint.
+// the position, the row and column (counted in characters), then the
+// complaint.
 func (e *soqlError) message(query string) string {
 	row, col := 1, 1
 	lineStart := 0
-	for i := 0; i < e.pos && i < len(query); i++ {
-		if query[i] == '\n' {
+	for i, c := range query[:min(e.pos, len(query))] {
+		if c == '\n' {
 			row, col, lineStart = row+1, 1, i+1
 			continue
 		}
