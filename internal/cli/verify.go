@@ -95,25 +95,36 @@ func runVerify(ctx context.Context, ios *IOStreams, opts *verifyOptions) error {
 }
 
 // material reads the private key (and its password, if it is encrypted)
-// and, with --cert, the certificate. A file that cannot be read is an error;
-// what a file holds is verify's to check.
+// and, with --cert, the certificate. A usage mistake (no key at all) is an
+// error; a file that cannot be read is verify's to report, as the
+// private-key or certificate check failing, like a file that holds no key.
 func (o *verifyOptions) material(ios *IOStreams) (verify.Material, error) {
 	var m verify.Material
 	var err error
-	if m.Key, m.KeyName, err = o.conn.keyInput(ios); err != nil {
+	m.Key, m.KeyName, err = o.conn.keyInput(ios)
+	switch {
+	case err != nil && exitCodeOf(err) == ExitUsage:
 		return m, err
-	}
-	if m.KeyPassword, err = o.keyPassword(ios, m.Key); err != nil {
-		return m, err
-	}
-	if o.certFile == "" {
-		return m, nil
+	case err != nil:
+		m.KeyErr = withHint(err, hintVerifyKeyFile)
+	default:
+		m.KeyPassword, m.KeyErr = o.keyPassword(ios, m.Key)
 	}
 
-	m.Cert, err = readKeyMaterial(ios, o.certFile)
-	m.CertName = describeFile(o.certFile)
-	return m, err
+	if o.certFile != "" {
+		m.CertName = describeFile(o.certFile)
+		m.Cert, err = readKeyMaterial(ios, o.certFile)
+		m.CertErr = withHint(err, hintVerifyCertFile)
+	}
+	return m, nil
 }
+
+const (
+	hintVerifyKeyFile = "give --key (KOLLENO_PRIVATE_KEY_FILE) the private key file itself, " +
+		"one this user may read"
+	hintVerifyCertFile = "give --cert (KOLLENO_CERT_FILE) the certificate file itself, " +
+		"one this user may read"
+)
 
 // keyPassword reads the password of an encrypted key from
 // --key-password-file, KOLLENO_KEY_PASSWORD or a prompt. Without one, verify's

@@ -27,6 +27,13 @@ type Material struct {
 	// a certificate in the key's own input is used then.
 	Cert     []byte
 	CertName string
+
+	// KeyErr is why the private key could not be read at all: a missing
+	// file, a directory, an unreadable password file. The private-key check
+	// fails with it. CertErr is the same for the certificate given with
+	// --cert, and fails the certificate check.
+	KeyErr  error
+	CertErr error
 }
 
 // addLocal checks the private key and the certificate. It returns the key
@@ -50,6 +57,11 @@ type signingKey struct {
 // keyCheck reads the private key; the key may be readable (and its
 // certificates usable) but still unfit to sign an assertion.
 func keyCheck(m Material) (*keystore.Key, signingKey) {
+	if m.KeyErr != nil {
+		return nil, signingKey{check: fail(PrivateKey, ExitLocal,
+			orHint(hintOf(m.KeyErr), hintReadKey), "%v", m.KeyErr)}
+	}
+
 	key, err := keystore.ParseKey(m.Key, m.KeyPassword)
 	if err != nil {
 		return nil, signingKey{check: fail(PrivateKey, ExitLocal, hintOf(err),
@@ -74,6 +86,19 @@ func hintOf(err error) string {
 	return ""
 }
 
+// orHint is hint, or fallback when hint is empty.
+func orHint(hint, fallback string) string {
+	if hint == "" {
+		return fallback
+	}
+	return hint
+}
+
+const (
+	hintReadKey  = "check that the private key file exists and that this user may read it"
+	hintReadCert = "check that the certificate file exists and that this user may read it"
+)
+
 const hintNoCertificate = "pass --cert FILE, the certificate uploaded to the External Client App, " +
 	"to check that it belongs to the private key and when it expires"
 
@@ -83,6 +108,9 @@ const hintNoCertificate = "pass --cert FILE, the certificate uploaded to the Ext
 func certificateCheck(m Material, key *keystore.Key) (*x509.Certificate, Check) {
 	certs, from := []*x509.Certificate(nil), m.CertName
 	switch {
+	case m.CertErr != nil:
+		return nil, fail(Certificate, ExitLocal, orHint(hintOf(m.CertErr), hintReadCert),
+			"%v", m.CertErr)
 	case m.Cert != nil:
 		var err error
 		if certs, err = keystore.ParseCertificates(m.Cert); err != nil {

@@ -236,3 +236,48 @@ func hexColon(b []byte) string {
 	}
 	return strings.Join(parts, ":")
 }
+
+// hinted is an error with a hint, as the CLI's file errors are.
+type hinted struct{ msg, hint string }
+
+func (e hinted) Error() string { return e.msg }
+func (e hinted) Hint() string  { return e.hint }
+
+func TestUnreadableKeyFileFailsThePrivateKeyCheck(t *testing.T) {
+	a, _ := pairs(t)
+	m := Material{KeyName: "nope.key", KeyErr: hinted{"cannot read nope.key: no such file", ""},
+		Cert: a.CertPEM, CertName: "k.crt"}
+	r, signs := localReport(m, time.Now())
+	c := r.Check(PrivateKey)
+	if signs || c.Status != Fail || c.Detail != "cannot read nope.key: no such file" ||
+		!strings.Contains(c.Hint, "--key") {
+		t.Errorf("key %+v, signs %v", c, signs)
+	}
+	if r.Check(Certificate).Status != Pass || r.Check(CertificateMatch).Status != Skipped {
+		t.Errorf("checks %v", statuses(r))
+	}
+	if r.ExitCode() != ExitLocal {
+		t.Errorf("exit %d", r.ExitCode())
+	}
+}
+
+func TestUnreadableCertificateFileFailsTheCertificateCheck(t *testing.T) {
+	a, _ := pairs(t)
+	both := append(append([]byte{}, a.KeyPEM...), a.CertPEM...)
+	m := Material{Key: both, KeyName: "bundle.pem", CertName: "nope.crt",
+		CertErr: hinted{"cannot read nope.crt: no such file", "check the file name"}}
+	r, signs := localReport(m, time.Now())
+	want := map[ID]Status{PrivateKey: Pass, Certificate: Fail, CertificateMatch: Skipped,
+		CertificateExpiry: Skipped}
+	if got := statuses(r); !equalStatuses(got, want) {
+		t.Errorf("statuses %v, want %v (the key file's own certificate must not stand in)",
+			got, want)
+	}
+	c := r.Check(Certificate)
+	if c.Detail != "cannot read nope.crt: no such file" || c.Hint != "check the file name" {
+		t.Errorf("certificate %+v", c)
+	}
+	if !signs || r.ExitCode() != ExitLocal {
+		t.Errorf("signs %v, exit %d", signs, r.ExitCode())
+	}
+}
