@@ -51,3 +51,57 @@ func newCompletionCmd(ios *IOStreams) *cobra.Command {
 		},
 	}
 }
+
+// newHelpCmd replaces Cobra's help command, which shows the root help, and
+// exits 0, for a topic it does not know. Here an unknown topic is a usage
+// error with a "did you mean" hint, like an unknown command.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command or topic",
+		ValidArgsFunction: func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			for _, sub := range c.Root().Commands() {
+				if sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || target == nil || len(rest) > 0 || (target == c.Root() && len(args) > 0) {
+				return unknownTopic(c.Root(), args)
+			}
+			target.InitDefaultHelpFlag()
+			return target.Help()
+		},
+	}
+}
+
+func unknownTopic(root *cobra.Command, args []string) error {
+	topic := strings.Join(args, " ")
+	hint := "run 'kollenoctl help' to see the commands and topics"
+	if s := suggestTopic(root, args[len(args)-1]); s != "" {
+		hint = fmt.Sprintf("did you mean 'kollenoctl help %s'?", s)
+	}
+	return usageErrorf(hint, "no help topic %q", topic)
+}
+
+// suggestTopic finds the command or help topic the user probably meant:
+// Cobra's suggestions cover commands only, not topics such as exit-codes.
+func suggestTopic(root *cobra.Command, typed string) string {
+	if s := root.SuggestionsFor(typed); len(s) > 0 {
+		return s[0]
+	}
+	for _, sub := range root.Commands() {
+		if !sub.IsAdditionalHelpTopicCommand() {
+			continue
+		}
+		name := sub.Name()
+		if len(typed) >= 4 && (strings.HasPrefix(name, typed) || strings.HasPrefix(typed, name[:4])) {
+			return name
+		}
+	}
+	return ""
+}

@@ -52,9 +52,8 @@ through: it makes or extracts the key and certificate, then proves the login wor
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return usageErrorf("", "%s", err)
-	})
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(newHelpCmd())
 
 	root.AddCommand(
 		newKeygenCmd(ios),
@@ -83,11 +82,25 @@ func noArgsOrUnknownCommand(cmd *cobra.Command, args []string) error {
 	return usageErrorf(hint, "unknown command %q", args[0])
 }
 
+// flagError turns pflag's complaint into a usage error, without the Go
+// parser's own words ("strconv.ParseInt: parsing ...: invalid syntax").
+func flagError(_ *cobra.Command, err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, ": strconv."); i >= 0 {
+		msg = msg[:i] + ": not a number"
+	}
+	if i := strings.Index(msg, ": time: "); i >= 0 {
+		msg = msg[:i] + ": not a duration"
+		return usageErrorf("write a duration such as 30s, 5m or 1h30m", "%s", msg)
+	}
+	return usageErrorf("", "%s", msg)
+}
+
 // exactArgs is cobra.ExactArgs with kollenoctl's usage error.
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageErrorf("", "%s takes %s, got %d arguments", cmd.CommandPath(), what, len(args))
+			return usageErrorf("", "%s takes %s, got %d", cmd.CommandPath(), what, len(args))
 		}
 		return nil
 	}
