@@ -114,12 +114,22 @@ func checkLogFile(t *testing.T, path string) {
 	}
 }
 
-func TestRunStopsWhileHanging(t *testing.T) {
+func TestRunStopsWhileHolding(t *testing.T) {
+	for fault, args := range map[string][]string{
+		"hang": {"--hang"}, "latency": {"--latency", "1h"},
+	} {
+		t.Run(fault, func(t *testing.T) { checkStopWhileHolding(t, fault, args) })
+	}
+}
+
+// checkStopWhileHolding stops Run while a fault holds a request: the client
+// sees the connection dropped and the log says so (status 0, the fault).
+func checkStopWhileHolding(t *testing.T, fault string, args []string) {
 	logFile := filepath.Join(t.TempDir(), "requests.jsonl")
 	served := make(chan *Server, 1)
 	serveHook = func(s *Server) { served <- s }
 	t.Cleanup(func() { serveHook = nil })
-	base, stop, done, _ := runCommand(t, append(certFile(t), "--hang", "--log", logFile)...)
+	base, stop, done, _ := runCommand(t, append(certFile(t), append(args, "--log", logFile)...)...)
 	srv, errc := <-served, make(chan error, 1)
 	go func() {
 		resp, err := http.Get(base + "/services/data/")
@@ -136,9 +146,11 @@ func TestRunStopsWhileHanging(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 	if err := <-errc; err == nil {
-		t.Error("the hanging request got an answer")
+		t.Errorf("the request held by %s got an answer", fault)
 	}
-	if b, _ := os.ReadFile(logFile); !strings.Contains(string(b), `"error":"hang"`) {
+	want := `"status":0,"duration_ns":`
+	if b, _ := os.ReadFile(logFile); !strings.Contains(string(b), want) ||
+		!strings.Contains(string(b), `"error":"`+fault+`"`) {
 		t.Errorf("log %q", b)
 	}
 	done <- nil

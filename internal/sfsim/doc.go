@@ -50,7 +50,8 @@
 //
 // # Faults
 //
-// Config.Faults adds latency, a 503 HTML maintenance page, a reset
+// Config.Faults adds latency (a request still delayed when the simulator
+// closes is dropped, like a hanging one), a 503 HTML maintenance page, a reset
 // connection, a hang (released by the client's timeout or Server.Close),
 // Salesforce's rate-limit answers or a plain 429, and fail-first (the first
 // N token requests refused with a chosen error). Scope limits a fault to the

@@ -27,7 +27,7 @@ func (s *Server) injectFault(w *recorder, r *http.Request) bool {
 	}
 	f := s.cfg.Faults
 	if f.Latency > 0 && !s.wait(r, time.Duration(f.Latency)) {
-		w.errCode = "latency"
+		s.drop(w, r, "latency")
 		return true
 	}
 
@@ -92,11 +92,19 @@ func (s *Server) hang(w *recorder, r *http.Request) {
 	if d <= 0 {
 		d = defaultHang
 	}
-	if s.wait(r, d) || r.Context().Err() == nil {
-		s.reset(w, "hang")
+	s.wait(r, d)
+	s.drop(w, r, "hang")
+}
+
+// drop ends a request the simulator will not answer: the connection is
+// reset while the client still waits, so it never mistakes the end for an
+// empty answer; the log records the fault with status 0 either way.
+func (s *Server) drop(w *recorder, r *http.Request, code string) {
+	if r.Context().Err() != nil {
+		w.errCode = code // the client went away; nothing is left to answer
 		return
 	}
-	w.errCode = "hang"
+	s.reset(w, code)
 }
 
 // reset drops the connection without an answer. On TCP, a zero linger

@@ -184,6 +184,31 @@ func TestLatencyGivesWayToCancel(t *testing.T) {
 	}
 }
 
+func TestLatencyEndsWhenServerCloses(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Faults.Latency = Duration(time.Hour)
+	srv, ts := startSim(t, cfg)
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(ts.URL + "/services/data/")
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	waitFor(t, func() bool { return faultHits(srv) == 1 })
+
+	srv.Close()
+
+	if err := <-done; err == nil {
+		t.Error("a delayed request got an answer after Close")
+	}
+	waitForLog(t, srv, 1)
+	if e := srv.Requests()[0]; e.Error != "latency" || e.Status != 0 {
+		t.Errorf("log %+v", e)
+	}
+}
+
 func TestLatencyThenAnswer(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Faults.Latency = Duration(time.Millisecond)

@@ -10,13 +10,16 @@ import (
 // LogEntry is one request the simulator answered. It never holds a secret:
 // no query string, header or body, only the path and the outcome.
 type LogEntry struct {
-	Time     time.Time     `json:"time"`
-	Method   string        `json:"method"`
-	Path     string        `json:"path"`
+	Time   time.Time `json:"time"`
+	Method string    `json:"method"`
+	Path   string    `json:"path"`
+	// Status is the HTTP status answered, 0 when the connection was dropped
+	// without an answer.
 	Status   int           `json:"status"`
 	Duration time.Duration `json:"duration_ns"`
 	// Error is the OAuth error or REST errorCode answered, or the fault
-	// ("reset", "hang", "maintenance"); empty on success.
+	// ("reset", "hang", "maintenance"; "latency" for a request dropped while
+	// delayed, when the simulator stops); empty on success.
 	Error string `json:"error,omitempty"`
 }
 
