@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -310,7 +309,8 @@ func printKeygenReport(ios *IOStreams, r keygenReport, replaced bool) {
 	ios.Statusf("     It is the private key: never send it by email or paste it into a ticket or chat.")
 }
 
-// daysUntil is the number of whole days to t, rounded to the nearest day.
+// daysUntil is the number of days to t, counted as every command counts
+// them (keystore.DaysUntil).
 func daysUntil(t time.Time) int {
-	return int(math.Round(time.Until(t).Hours() / 24))
+	return keystore.DaysUntil(t, time.Now())
 }

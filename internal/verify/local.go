@@ -11,9 +11,10 @@ import (
 	"github.com/kolleno/kollenoctl/internal/keystore"
 )
 
-// ExpiryWarning is how long before its end a certificate's expiry becomes a
-// warning: time enough to make, upload and hand over a new pair.
-const ExpiryWarning = 30 * 24 * time.Hour
+// ExpiryWarningDays is how many days before its end a certificate's expiry
+// becomes a warning: time enough to make, upload and hand over a new pair.
+// The days are counted as keygen and inspect count them (keystore.DaysUntil).
+const ExpiryWarningDays = 30
 
 // Material is the local key material verify checks.
 type Material struct {
@@ -168,26 +169,26 @@ func expiryCheck(cert *x509.Certificate, now time.Time) Check {
 	if cert == nil {
 		return skip(CertificateExpiry, "no certificate to check")
 	}
-	end, left := day(cert.NotAfter), cert.NotAfter.Sub(now)
+	end, days := day(cert.NotAfter), keystore.DaysUntil(cert.NotAfter, now)
 	switch {
 	case now.Before(cert.NotBefore):
 		return warn(CertificateExpiry, hintClock, "not valid before %s; check this machine's clock",
 			day(cert.NotBefore))
-	case left <= 0:
+	case !now.Before(cert.NotAfter):
 		return warn(CertificateExpiry, hintCertExpiry, "expired on %s", end)
-	case left < ExpiryWarning:
-		return warn(CertificateExpiry, hintCertExpiry, "expires on %s, in %s", end, daysLeft(left))
+	case days < ExpiryWarningDays:
+		return warn(CertificateExpiry, hintCertExpiry, "expires on %s, in %s", end, daysText(days))
 	}
-	return pass(CertificateExpiry, "valid until %s, %s from now", end, daysLeft(left))
+	return pass(CertificateExpiry, "valid until %s, %s from now", end, daysText(days))
 }
 
 func day(t time.Time) string {
 	return t.UTC().Format("2006-01-02")
 }
 
-// daysLeft counts whole days, rounding down: "9 days" for 9 days 23 hours.
-func daysLeft(d time.Duration) string {
-	n := int(d / (24 * time.Hour))
+// daysText says a count of keystore.DaysUntil, which is 0 for under half a
+// day.
+func daysText(n int) string {
 	switch n {
 	case 0:
 		return "less than a day"

@@ -156,6 +156,13 @@ func TestExpiry(t *testing.T) {
 		{"10 days left", end.Add(-10*24*time.Hour - time.Hour), Warn, "in 10 days"},
 		{"29 days left", end.Add(-29 * 24 * time.Hour), Warn, "in 29 days"},
 		{"31 days left", end.Add(-31 * 24 * time.Hour), Pass, "31 days"},
+		{"made a moment ago for 365 days", end.Add(-365*24*time.Hour + 3*time.Second), Pass,
+			", 365 days from now"},
+		{"9 days 13 hours left, as inspect counts", end.Add(-9*24*time.Hour - 13*time.Hour), Warn,
+			"in 10 days"},
+		{"29 days 13 hours left counts as 30", end.Add(-29*24*time.Hour - 13*time.Hour), Pass,
+			", 30 days from now"},
+		{"11 hours left", end.Add(-11 * time.Hour), Warn, "in less than a day"},
 		{"expired", end.Add(time.Hour), Warn, "expired on " + end.UTC().Format("2006-01-02")},
 		{"not yet valid", a.Cert.NotBefore.Add(-time.Hour), Warn, "not valid before"},
 	}
@@ -250,7 +257,7 @@ func TestUnreadableKeyFileFailsThePrivateKeyCheck(t *testing.T) {
 	r, signs := localReport(m, time.Now())
 	c := r.Check(PrivateKey)
 	if signs || c.Status != Fail || c.Detail != "cannot read nope.key: no such file" ||
-		!strings.Contains(c.Hint, "--key") {
+		c.Hint != hintReadKey {
 		t.Errorf("key %+v, signs %v", c, signs)
 	}
 	if r.Check(Certificate).Status != Pass || r.Check(CertificateMatch).Status != Skipped {
