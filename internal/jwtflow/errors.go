@@ -16,6 +16,22 @@ const (
 // server's Date header above which kollenoctl reports the clock.
 const MaxClockSkew = 60 * time.Second
 
+// ServerClock is what the Date header of the last answer that carried one
+// says about this computer's clock. Every kind of answer counts: a refusal,
+// an HTML maintenance page, a 429, an empty 200.
+type ServerClock struct {
+	// ServerDate is the Date header; zero when no answer carried one.
+	ServerDate time.Time
+	// ClockSkew is the server's clock minus this computer's; zero when
+	// ServerDate is.
+	ClockSkew time.Duration
+}
+
+// MeasuredSkew returns ClockSkew, and whether a Date header measured it.
+func (c ServerClock) MeasuredSkew() (skew time.Duration, ok bool) {
+	return c.ClockSkew, !c.ServerDate.IsZero()
+}
+
 // RefusedError is Salesforce's refusal of the login: its answer verbatim,
 // what was sent (the consumer key masked, never the assertion), and the
 // catalogue entry that explains it.
@@ -27,9 +43,7 @@ type RefusedError struct {
 	Claims      Claims          // the claims of the refused attempt, Issuer masked
 	Entry       *CatalogueEntry // never nil
 	Attempts    []Attempt       // every attempt made, in order
-	// ClockSkew is the server's clock minus this computer's, from the Date
-	// header of the answer; zero when there was none.
-	ClockSkew time.Duration
+	ServerClock                 // from the Date header of the answers
 	// KeyFingerprint is the SHA-256 of the private key's public key, for
 	// comparing with the certificate uploaded to the app.
 	KeyFingerprint string
@@ -67,8 +81,9 @@ type UnreachableError struct {
 	// refused"; "" when there was none.
 	Earlier string
 	// Untrusted means the server's TLS certificate did not verify.
-	Untrusted bool
-	Attempts  []Attempt
+	Untrusted   bool
+	Attempts    []Attempt
+	ServerClock // from the Date header of any answer that came
 }
 
 func (e *UnreachableError) Error() string {
@@ -109,6 +124,7 @@ type UnexpectedAnswerError struct {
 	Location    string // where a redirect pointed, without its query
 	Problem     string // what is wrong with the answer, status and excerpt included
 	Attempts    []Attempt
+	ServerClock // from the Date header of the answers
 }
 
 func (e *UnexpectedAnswerError) Error() string {

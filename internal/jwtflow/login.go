@@ -283,13 +283,18 @@ func (s *session) failure(o outcome) error {
 	case kindTransient, kindUntrusted:
 		return &UnreachableError{LoginURL: s.login.URL, Status: s.lastFailure.status,
 			Problem: o.problem, Earlier: s.lastFailure.problem, Untrusted: o.kind == kindUntrusted,
-			Attempts: s.attempts}
+			Attempts: s.attempts, ServerClock: s.serverClock()}
 	case kindLocal:
 		return o.err
 	}
 	return &UnexpectedAnswerError{LoginURL: s.login.URL, Status: o.status,
 		ContentType: o.contentType, Excerpt: o.excerpt, Location: o.location,
-		Problem: o.problem, Attempts: s.attempts}
+		Problem: o.problem, Attempts: s.attempts, ServerClock: s.serverClock()}
+}
+
+// serverClock is the clock as the last answer with a Date header showed it.
+func (s *session) serverClock() ServerClock {
+	return ServerClock{ServerDate: s.lastDate, ClockSkew: s.lastSkew}
 }
 
 func (s *session) refused(o outcome) *RefusedError {
@@ -298,7 +303,7 @@ func (s *session) refused(o outcome) *RefusedError {
 		LoginURL: s.login.URL, Claims: s.lastClaim.Masked(),
 		Entry:          Lookup(o.answer.Error, o.answer.ErrorDescription),
 		Attempts:       s.attempts,
-		ClockSkew:      s.lastSkew,
+		ServerClock:    s.serverClock(),
 		KeyFingerprint: keystore.PublicKeySHA256(&s.Key.PublicKey),
 	}
 }

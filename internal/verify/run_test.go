@@ -269,3 +269,50 @@ func TestReportsNeverShowTheAccessToken(t *testing.T) {
 		}
 	}
 }
+
+// TestRunReadsTheClockFromAFailedLogin: every answer carries Salesforce's
+// Date header, so the clock is checked though the login failed.
+func TestRunReadsTheClockFromAFailedLogin(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*sfsim.Config)
+		clock  Status
+	}{
+		{"maintenance page", func(c *sfsim.Config) { c.Faults.Maintenance = true }, Pass},
+		{"429", func(c *sfsim.Config) { c.Faults.TooManyRequests = true }, Pass},
+		{"maintenance page, clock 10 minutes off", func(c *sfsim.Config) {
+			c.Faults.Maintenance = true
+			c.ClockOffset = sfsim.Duration(-10 * time.Minute)
+		}, Warn},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ts := simulate(t, tt.mutate)
+			opts := options(t, ts)
+			opts.Login.Timeout = 200 * time.Millisecond
+			opts.Login.Backoff = func(int, bool) time.Duration { return 50 * time.Millisecond }
+			r := Run(context.Background(), opts)
+			if c := r.Check(Clock); c.Status != tt.clock {
+				t.Errorf("clock %+v, want %s", c, tt.clock)
+			}
+			if r.Check(Login).Status != Fail || r.ExitCode() != ExitUnreachable {
+				t.Errorf("login %+v, exit %d", r.Check(Login), r.ExitCode())
+			}
+		})
+	}
+}
+
+func TestRunReadsTheClockFromAnEmpty200(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Date", time.Now().Add(5*time.Minute).UTC().Format(http.TimeFormat))
+	}))
+	defer ts.Close()
+	r := Run(context.Background(), options(t, ts))
+	c := r.Check(Clock)
+	if c.Status != Warn || !strings.Contains(c.Detail, "behind") {
+		t.Errorf("clock %+v, want a warning that the clock is behind", c)
+	}
+	if r.Check(Login).Status != Fail {
+		t.Errorf("login %+v", r.Check(Login))
+	}
+}
