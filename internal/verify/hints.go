@@ -82,5 +82,18 @@ const hintCertExpiry = "make a new key and certificate with 'kollenoctl keygen',
 	"to the External Client App, and give Kolleno the new private key; Salesforce keeps accepting an expired " +
 	"certificate, so nothing breaks on the date, but renew it before it is forgotten"
 
-const hintClock = "set the clock right (for example enable NTP: 'timedatectl set-ntp true'); a clock more " +
-	"than about 3 minutes behind makes Salesforce refuse the login as 'expired authorization code'"
+// The clock hints, one for each direction: only a clock behind Salesforce's
+// makes it refuse the assertion, once its exp (now + 3 minutes by this clock)
+// has passed by Salesforce's (salesforce.md §1.5).
+const (
+	hintClockBehind = "set the clock right (for example enable NTP: 'timedatectl set-ntp true'); " +
+		"a clock more than about 3 minutes behind Salesforce's makes it refuse the login as " +
+		"'expired authorization code', the assertion's exp having passed by its clock"
+	hintClockAhead = "set the clock right (for example enable NTP: 'timedatectl set-ntp true'); " +
+		"a clock ahead of Salesforce's does not stop the login, which Salesforce refuses only " +
+		"once the assertion's exp has passed by its own clock"
+)
+
+const hintNotYetValid = "the certificate is valid only from a later date than this computer's clock " +
+	"shows: check this clock, and that of the machine that made the certificate " +
+	"('kollenoctl inspect' shows the certificate's dates)"

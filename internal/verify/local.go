@@ -172,7 +172,7 @@ func expiryCheck(cert *x509.Certificate, now time.Time) Check {
 	end, days := day(cert.NotAfter), keystore.DaysUntil(cert.NotAfter, now)
 	switch {
 	case now.Before(cert.NotBefore):
-		return warn(CertificateExpiry, hintClock, "not valid before %s; check this machine's clock",
+		return warn(CertificateExpiry, hintNotYetValid, "not valid before %s; check this machine's clock",
 			day(cert.NotBefore))
 	case !now.Before(cert.NotAfter):
 		return warn(CertificateExpiry, hintCertExpiry, "expired on %s", end)
@@ -208,7 +208,11 @@ func clockCheck(skew time.Duration, known bool) Check {
 		return skip(Clock, "no answer from Salesforce with a Date header")
 	}
 	if jwtflow.ClockIsOff(skew) {
-		return warn(Clock, hintClock, "this computer's clock is %s", jwtflow.DescribeSkew(skew))
+		hint := hintClockBehind
+		if skew < 0 {
+			hint = hintClockAhead
+		}
+		return warn(Clock, hint, "this computer's clock is %s", jwtflow.DescribeSkew(skew))
 	}
 	within := max(skew.Abs().Round(time.Second), time.Second)
 	return pass(Clock, "within %s of Salesforce's clock", within)

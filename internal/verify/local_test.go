@@ -215,18 +215,26 @@ func TestClockCheck(t *testing.T) {
 		known  bool
 		status Status
 		detail string
+		hint   string
 	}{
-		{0, true, Pass, "within 1s"},
-		{59 * time.Second, true, Pass, "within 59s"},
-		{-59 * time.Second, true, Pass, "within 59s"},
-		{-61 * time.Second, true, Warn, "1m1s ahead of"},
-		{10 * time.Minute, true, Warn, "10m0s behind"},
-		{0, false, Skipped, "no answer"},
+		{0, true, Pass, "within 1s", ""},
+		{59 * time.Second, true, Pass, "within 59s", ""},
+		{-59 * time.Second, true, Pass, "within 59s", ""},
+		{-61 * time.Second, true, Warn, "1m1s ahead of", "does not stop the login"},
+		{-10 * time.Minute, true, Warn, "10m0s ahead of", "does not stop the login"},
+		{10 * time.Minute, true, Warn, "10m0s behind", "3 minutes behind"},
+		{0, false, Skipped, "no answer", ""},
 	}
 	for _, tt := range tests {
 		c := clockCheck(tt.skew, tt.known)
 		if c.Status != tt.status || !strings.Contains(c.Detail, tt.detail) {
 			t.Errorf("skew %s: %+v, want %s with %q", tt.skew, c, tt.status, tt.detail)
+		}
+		if !strings.Contains(c.Hint, tt.hint) || (tt.hint == "") != (c.Hint == "") {
+			t.Errorf("skew %s: hint %q, want one with %q", tt.skew, c.Hint, tt.hint)
+		}
+		if tt.skew < 0 && strings.Contains(c.Hint, "behind") {
+			t.Errorf("skew %s: the clock is ahead, yet the hint says %q", tt.skew, c.Hint)
 		}
 	}
 }
