@@ -410,15 +410,17 @@ func newExtractReport(opts *extractKeyOptions, input string, x *extracted) extra
 	return r
 }
 
-// certWarnings are the facts about the certificate that would make the JWT
-// login fail.
+// certWarnings are the facts about the certificate an admin should act on:
+// one that does not belong to the key makes every login fail; an expired
+// one does not, as Salesforce does not enforce certificate expiry
+// (salesforce.md §1.7), but it is due for rotation.
 func certWarnings(key *keystore.Key, cert *x509.Certificate) []string {
 	var w []string
 	if !keystore.Matches(key.Signer, cert) {
 		w = append(w, "the certificate does not belong to the private key; Salesforce would reject every login signed with this key")
 	}
 	if time.Now().After(cert.NotAfter) {
-		w = append(w, fmt.Sprintf("the certificate expired on %s; Salesforce refuses logins signed for an expired certificate",
+		w = append(w, fmt.Sprintf("the certificate expired on %s; Salesforce does not enforce certificate expiry and still accepts it today, but plan to rotate it: make a new pair with 'kollenoctl keygen' and upload the new certificate to the External Client App",
 			cert.NotAfter.UTC().Format(time.DateOnly)))
 	}
 	return w
