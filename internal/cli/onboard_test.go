@@ -221,7 +221,7 @@ func TestOnboardMethodB(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"Enable JWT Bearer Flow", "SHA-256: ", "Admin approved users are pre-authorized",
-		"Callback URL: http://localhost", "Distribution State: Local", "API Enabled", "9 passed"} {
+		"Callback URL: http://localhost", "Distribution State: Local", "API Enabled", "10 passed"} {
 		if !strings.Contains(r.err.String(), want) {
 			t.Errorf("stderr lacks %q", want)
 		}
@@ -253,7 +253,7 @@ func TestOnboardRetry(t *testing.T) {
 		t.Fatalf("onboard: %v\n%s", err, r.err.String())
 	}
 	stderr := r.err.String()
-	if !strings.Contains(stderr, "client identifier invalid") || strings.Count(stderr, "9 passed") != 1 {
+	if !strings.Contains(stderr, "client identifier invalid") || strings.Count(stderr, "10 passed") != 1 {
 		t.Errorf("want a failed check, then a passing one:\n%s", stderr)
 	}
 }
@@ -272,7 +272,7 @@ func TestOnboardKeepTrying(t *testing.T) {
 	if err := r.run(t); err != nil {
 		t.Fatalf("onboard: %v\n%s", err, r.err.String())
 	}
-	if r.pauses != 3 || !strings.Contains(r.err.String(), "Attempt 3 of 20: 9 passed") {
+	if r.pauses != 3 || !strings.Contains(r.err.String(), "Attempt 3 of 20: 10 passed") {
 		t.Errorf("pauses = %d; want 3 attempts, the last passing:\n%s", r.pauses, r.err.String())
 	}
 }

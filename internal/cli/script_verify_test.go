@@ -178,7 +178,7 @@ func TestVerifyInParallel(t *testing.T) {
 	wg.Wait()
 
 	for i := range runs {
-		if codes[i] != ExitOK || !strings.Contains(outs[i], "\n9 passed, 0 warnings, 0 failed") {
+		if codes[i] != ExitOK || !strings.Contains(outs[i], "\n10 passed, 0 warnings, 0 failed") {
 			t.Errorf("run %d exited %d:\n%s", i, codes[i], outs[i])
 		}
 	}

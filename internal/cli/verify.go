@@ -38,13 +38,16 @@ each check has a stable ID:
   certificate-expiry  a warning under 30 days, or once expired
   clock               this computer's clock within 60 s of Salesforce's
   login               the JWT bearer login
-  api-enabled         the integration user's API Enabled, and the REST API
+  rest-api            the REST API answers, and takes the access token
+  api-enabled         the integration user's API Enabled
   account-read        Read on Account
   account-records     at least one Account record visible (a warning)
 
 Exit codes: 0 nothing failed (warnings allowed), 1 a local check failed,
-3 Salesforce refused the login, 4 a permission check failed, 5 Salesforce
-could not be reached. The first failed check decides.`,
+3 Salesforce refused the login, 4 a permission check failed or a setting
+refuses the access token (the app's api OAuth scope, say), 5 Salesforce
+could not be reached or turned the checks away for now (the org's daily API
+request limit used up): try again later. The first failed check decides.`,
 		Example: `  kollenoctl verify --consumer-key 3MVG9... --username kolleno@acme.com \
       --key kolleno.key --cert kolleno.crt --login-url https://acme.my.salesforce.com
   KOLLENO_PRIVATE_KEY="$KEY_PEM" kollenoctl verify --quiet      # CI: print only problems

@@ -67,14 +67,18 @@ const hintRESTUnreachable = "check that this machine can reach the instance URL,
 
 // hintNoAPIScope: INVALID_SESSION_ID "This session is not valid for use with
 // the REST API" means the app lacks the api scope (salesforce.md §5.4).
-const hintNoAPIScope = "add the OAuth scope \"Manage user data via APIs (api)\" to the External Client App " +
-	"(External Client App Manager > the app > Settings > OAuth Settings), then wait a few minutes"
+const hintNoAPIScope = "add the OAuth scope \"Manage user data via APIs (api)\": External Client App Manager " +
+	"> your app > Edit Settings > OAuth Settings > Selected OAuth Scopes (Connected App: App Manager > your app " +
+	"> Edit > Selected OAuth Scopes); save, and run verify again in a few minutes"
 
 const hintSessionRefused = "the instance refused the token it had just issued: check Setup > Session Settings " +
 	"(\"Lock sessions to the IP address from which they originated\") and that --login-url is this org's"
 
-const hintRequestLimit = "wait for the 24-hour window to move on, or see Setup > Company Information > " +
-	"API Requests, Last 24 Hours"
+// hintRequestLimit: REQUEST_LIMIT_EXCEEDED is the org's daily API limit
+// (salesforce.md §5.4); no setting of the connection is wrong.
+const hintRequestLimit = "nothing in the connection needs fixing: the org has used its API requests for " +
+	"the last 24 hours (Setup > Company Information > API Requests, Last 24 Hours); run verify again later, " +
+	"and if it recurs, find the integration that uses them up or ask Salesforce for a higher limit"
 
 const hintRESTOther = "run again with --verbose to see each request and its answer"
 

@@ -13,7 +13,8 @@
 //	certificate-expiry  the certificate is valid for 30 days more (a warning otherwise)
 //	clock               the local clock is within 60 s of Salesforce's Date header
 //	login               the JWT bearer login succeeds
-//	api-enabled         the integration user may use the REST API (API Enabled)
+//	rest-api            the REST API answers, and takes the access token
+//	api-enabled         the integration user has API Enabled
 //	account-read        the integration user may read Account
 //	account-records     at least one Account record is visible (a warning otherwise)
 //
@@ -28,8 +29,10 @@
 //
 // [Report.ExitCode] is decided by the first check that failed, in the order
 // above: 1 for a local check, 3 when Salesforce refused the login, 4 for a
-// permission check, 5 when Salesforce could not be reached. Warnings and
-// skipped checks never change the exit code on their own.
+// permission check or a setting that refuses the access token, 5 when
+// Salesforce could not be reached or turned the checks away for now (the
+// org's daily API request limit). Warnings and skipped checks never change
+// the exit code on their own.
 package verify
 
 import "fmt"
@@ -57,6 +60,7 @@ const (
 	CertificateExpiry ID = "certificate-expiry"
 	Clock             ID = "clock"
 	Login             ID = "login"
+	RESTAPI           ID = "rest-api"
 	APIEnabled        ID = "api-enabled"
 	AccountRead       ID = "account-read"
 	AccountRecords    ID = "account-records"
@@ -65,7 +69,7 @@ const (
 // order is the report order; titles are the human names of the checks.
 var order = []ID{
 	PrivateKey, Certificate, CertificateMatch, CertificateExpiry,
-	Clock, Login, APIEnabled, AccountRead, AccountRecords,
+	Clock, Login, RESTAPI, APIEnabled, AccountRead, AccountRecords,
 }
 
 var titles = map[ID]string{
@@ -75,6 +79,7 @@ var titles = map[ID]string{
 	CertificateExpiry: "certificate expiry",
 	Clock:             "clock",
 	Login:             "login",
+	RESTAPI:           "REST API",
 	APIEnabled:        "API Enabled",
 	AccountRead:       "Read on Account",
 	AccountRecords:    "Account records visible",
@@ -87,7 +92,7 @@ const (
 	ExitLocal       = 1 // a local check (key, certificate) failed
 	ExitLoginRefuse = 3 // Salesforce refused the login
 	ExitPermission  = 4 // logged in, but a permission check failed
-	ExitUnreachable = 5 // Salesforce could not be reached
+	ExitUnreachable = 5 // Salesforce could not be reached, or turned the checks away for now
 )
 
 // Check is one line of the report.

@@ -7,18 +7,17 @@ import (
 )
 
 // addREST turns the composite answer, or the error in its place, into the
-// api-enabled, account-read and account-records checks and the facts it
-// carries (the profile name, the API version).
+// rest-api, api-enabled, account-read and account-records checks and the
+// facts it carries (the profile name, the API version).
 func (r *Report) addREST(answer *compositeAnswer, err error) {
 	if err != nil {
-		r.set(restFailure(err, r.Facts.Profile))
-		r.set(skip(AccountRead, "the REST API gave no answer to check it with"))
-		r.set(skip(AccountRecords, "the REST API gave no answer to check it with"))
+		r.addRESTFailure(err)
 		return
 	}
 
 	r.Facts.APIVersion = "v" + answer.version
 	r.Facts.Profile = profileName(answer.subs[refUser])
+	r.set(pass(RESTAPI, "the access token works with the REST API, version %s", answer.version))
 	r.set(apiEnabledCheck(answer.subs[refPermissions], r.Facts.Profile))
 
 	read := accountReadCheck(answer.subs, r.Facts.Profile)
@@ -26,32 +25,62 @@ func (r *Report) addREST(answer *compositeAnswer, err error) {
 	r.set(accountRecordsCheck(answer.subs[refRecords], read.Status))
 }
 
-// restFailure is the api-enabled check when the composite request as a whole
-// was refused or not answered.
-func restFailure(err error, profile string) Check {
+// addRESTFailure reports a composite request refused as a whole, or not
+// answered. API_DISABLED_FOR_ORG is the answer about API Enabled; any other
+// failure is the REST API's own, and API Enabled cannot be told.
+func (r *Report) addRESTFailure(err error) {
 	var e *apiError
 	if !errors.As(err, &e) {
 		e = &apiError{Message: err.Error()}
 	}
+	const why = "the REST API gave no answer to check it with"
+	if e.Code == codeAPIDisabled {
+		r.set(pass(RESTAPI, "the REST API answered, refusing this user's calls (see API Enabled)"))
+		r.set(apiDisabledCheck(e, r.Facts.Profile))
+	} else {
+		r.set(restFailure(e))
+		r.set(skip(APIEnabled, why))
+	}
+	r.set(skip(AccountRead, why))
+	r.set(skip(AccountRecords, why))
+}
+
+const codeAPIDisabled = "API_DISABLED_FOR_ORG"
+
+// apiDisabledCheck is the api-enabled check when REST answered
+// API_DISABLED_FOR_ORG.
+func apiDisabledCheck(e *apiError, profile string) Check {
+	return fail(APIEnabled, ExitPermission, apiDisabledHint(e.Message, profile),
+		"Salesforce refused REST calls for this user: %s", e)
+}
+
+// restFailure is the rest-api check when the REST API did not take the
+// request. Each cause has its own exit code:
+//   - no answer, a 5xx or an HTML page: 5, Salesforce not reachable;
+//   - REQUEST_LIMIT_EXCEEDED: 5 as well. The org's daily API requests are
+//     used up (salesforce.md §5.4); nothing in the connection is wrong, and
+//     a later run works once the 24-hour window moves on, which is what
+//     exit 5 tells a CI job to do (docs/ci.md). Exit 4 would send the admin
+//     after permissions that are fine;
+//   - INVALID_SESSION_ID: 4, a setting of the app or the org refuses the
+//     token: the app's OAuth scopes lack api, or the session settings;
+//   - anything else: 4, logged in but refused.
+func restFailure(e *apiError) Check {
 	switch {
 	case e.Unreachable:
-		return fail(APIEnabled, ExitUnreachable, hintRESTUnreachable,
-			"the REST API could not be reached: %s", e.Message)
-	case e.Code == "API_DISABLED_FOR_ORG":
-		return fail(APIEnabled, ExitPermission, apiDisabledHint(e.Message, profile),
-			"Salesforce refused REST calls for this user: %s", e)
-	case e.Code == "INVALID_SESSION_ID" && strings.Contains(e.Message, "REST API"):
-		return fail(APIEnabled, ExitPermission, hintNoAPIScope,
-			"the access token is not valid for the REST API: %s", e)
-	case e.Code == "INVALID_SESSION_ID":
-		return fail(APIEnabled, ExitPermission, hintSessionRefused,
-			"the instance refused the new access token: %s", e)
+		return fail(RESTAPI, ExitUnreachable, hintRESTUnreachable,
+			"could not be reached: %s", e.Message)
 	case e.Code == "REQUEST_LIMIT_EXCEEDED":
-		return fail(APIEnabled, ExitPermission, hintRequestLimit,
-			"the org's API request limit is used up: %s", e)
+		return fail(RESTAPI, ExitUnreachable, hintRequestLimit,
+			"the org's daily API request limit is used up: %s", e)
+	case e.Code == "INVALID_SESSION_ID" && strings.Contains(e.Message, "REST API"):
+		return fail(RESTAPI, ExitPermission, hintNoAPIScope,
+			"the access token may not call the REST API, so the app lacks the api OAuth scope: %s", e)
+	case e.Code == "INVALID_SESSION_ID":
+		return fail(RESTAPI, ExitPermission, hintSessionRefused,
+			"the instance refused the new access token: %s", e)
 	}
-	return fail(APIEnabled, ExitPermission, hintRESTOther,
-		"the REST API refused the checks: %s", e)
+	return fail(RESTAPI, ExitPermission, hintRESTOther, "the REST API refused the checks: %s", e)
 }
 
 // profileName reads Profile.Name from the User query; "" when unknown.
@@ -74,8 +103,8 @@ func apiEnabledCheck(sub subresponse, profile string) Check {
 	var perms struct{ PermissionsApiEnabled bool }
 	ok, err := sub.firstRecord(&perms)
 	var refused *apiError
-	if errors.As(err, &refused) && refused.Code == "API_DISABLED_FOR_ORG" {
-		return restFailure(refused, profile)
+	if errors.As(err, &refused) && refused.Code == codeAPIDisabled {
+		return apiDisabledCheck(refused, profile)
 	}
 	switch {
 	case err != nil || !ok:

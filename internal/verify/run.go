@@ -43,7 +43,7 @@ func Run(ctx context.Context, opts Options) *Report {
 	result, err := jwtflow.Login(ctx, opts.Login)
 	r.addLogin(result, err)
 	if err != nil {
-		r.skipRemote(APIEnabled, "the login did not succeed")
+		r.skipRemote(RESTAPI, "the login did not succeed")
 		return r
 	}
 
@@ -54,7 +54,7 @@ func Run(ctx context.Context, opts Options) *Report {
 
 // skipRemote marks from and every remote check after it as skipped.
 func (r *Report) skipRemote(from ID, why string) {
-	remote := []ID{Clock, Login, APIEnabled, AccountRead, AccountRecords}
+	remote := []ID{Clock, Login, RESTAPI, APIEnabled, AccountRead, AccountRecords}
 	for i, id := range remote {
 		if id == from {
 			for _, id := range remote[i:] {

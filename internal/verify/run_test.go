@@ -111,9 +111,10 @@ func TestRunAgainstMisconfiguredOrgs(t *testing.T) {
 		{
 			name:   "user lacks API Enabled",
 			mutate: func(c *sfsim.Config) { c.Users[0].APIEnabled = false },
-			want:   map[ID]Status{Login: Pass, APIEnabled: Fail, AccountRead: Skipped},
-			exit:   ExitPermission,
-			hint:   map[ID]string{APIEnabled: "System Permissions > API Enabled"},
+			want: map[ID]Status{Login: Pass, RESTAPI: Pass, APIEnabled: Fail,
+				AccountRead: Skipped},
+			exit: ExitPermission,
+			hint: map[ID]string{APIEnabled: "System Permissions > API Enabled"},
 		},
 		{
 			name:   "edition without API",
@@ -144,17 +145,34 @@ func TestRunAgainstMisconfiguredOrgs(t *testing.T) {
 		{
 			name:   "no api scope",
 			mutate: func(c *sfsim.Config) { c.App.Scopes = []string{"refresh_token"} },
-			want:   map[ID]Status{Login: Pass, APIEnabled: Fail},
+			want:   map[ID]Status{Login: Pass, RESTAPI: Fail, APIEnabled: Skipped},
 			exit:   ExitPermission,
-			hint:   map[ID]string{APIEnabled: "(api)"},
+			hint:   map[ID]string{RESTAPI: "(api)"},
 		},
 		{
 			name: "REST in maintenance",
 			mutate: func(c *sfsim.Config) {
 				c.Faults = sfsim.Faults{Scope: sfsim.ScopeREST, Maintenance: true}
 			},
-			want: map[ID]Status{Login: Pass, APIEnabled: Fail},
+			want: map[ID]Status{Login: Pass, RESTAPI: Fail, APIEnabled: Skipped},
 			exit: ExitUnreachable,
+		},
+		{
+			name: "REST connection reset",
+			mutate: func(c *sfsim.Config) {
+				c.Faults = sfsim.Faults{Scope: sfsim.ScopeREST, Reset: true}
+			},
+			want: map[ID]Status{Login: Pass, RESTAPI: Fail, APIEnabled: Skipped},
+			exit: ExitUnreachable,
+		},
+		{
+			name: "daily API limit used up",
+			mutate: func(c *sfsim.Config) {
+				c.Faults = sfsim.Faults{Scope: sfsim.ScopeREST, RateLimit: true}
+			},
+			want: map[ID]Status{Login: Pass, RESTAPI: Fail, APIEnabled: Skipped},
+			exit: ExitUnreachable,
+			hint: map[ID]string{RESTAPI: "API Requests, Last 24 Hours"},
 		},
 	}
 	for _, tt := range tests {
@@ -183,7 +201,7 @@ func TestRunWithoutAUsableKeySkipsTheRemoteChecks(t *testing.T) {
 	opts := options(t, ts)
 	opts.Key, opts.Cert = []byte("junk"), nil
 	r := Run(context.Background(), opts)
-	for _, id := range []ID{Clock, Login, APIEnabled, AccountRead, AccountRecords} {
+	for _, id := range []ID{Clock, Login, RESTAPI, APIEnabled, AccountRead, AccountRecords} {
 		if r.Check(id).Status != Skipped {
 			t.Errorf("%s: %+v", id, r.Check(id))
 		}
