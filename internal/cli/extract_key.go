@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,7 +113,28 @@ func (o *extractKeyOptions) check(ios *IOStreams, path string) error {
 	case o.certOut != "" && samePath(o.certOut, o.out):
 		return usageErrorf("give --out and --cert-out different files", "--out and --cert-out name the same file")
 	}
+	if err := refuseDirectory(o.out, "--out"); err != nil {
+		return err
+	}
+	if err := refuseDirectory(o.certOut, "--cert-out"); err != nil {
+		return err
+	}
 	return checkStdinUse(path, o.passwordFile, o.keyPasswordFile)
+}
+
+// refuseDirectory refuses an output path that is an existing directory,
+// before anything is read: neither writing nor --force could put a file
+// there. flag names the flag that gave the path, for the hint.
+func refuseDirectory(path, flag string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return errorf(fmt.Sprintf("give %s a file name, for example %s %s", flag, flag,
+			shellQuote(filepath.Join(path, "kolleno.key"))),
+			"%s is a directory; give a file name", path)
+	}
+	return nil
 }
 
 // checkStdinUse allows at most one of the inputs to be stdin.
@@ -166,7 +188,7 @@ func readKeyMaterial(ios *IOStreams, path string) ([]byte, error) {
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, errorf("check the file name", "cannot read %s: %v", path, unwrapPathError(err))
+			return nil, errorf(openHint(err), "cannot read %s: %v", path, unwrapPathError(err))
 		}
 		defer f.Close()
 		if info, err := f.Stat(); err == nil && info.IsDir() {
@@ -183,6 +205,15 @@ func readKeyMaterial(ios *IOStreams, path string) ([]byte, error) {
 			"%s is larger than 1 MiB; kollenoctl does not read it", describeFile(path))
 	}
 	return data, nil
+}
+
+// openHint is the fix for a file that would not open: its permissions when
+// it is there but unreadable, else its name.
+func openHint(err error) string {
+	if errors.Is(err, fs.ErrPermission) {
+		return "check the file's permissions (ls -l shows them); kollenoctl must be able to read it"
+	}
+	return "check the file name"
 }
 
 func unwrapPathError(err error) error {
@@ -449,9 +480,9 @@ func warnExtracted(ios *IOStreams, r extractReport) {
 // do next.
 func printExtractReport(ios *IOStreams, r extractReport) {
 	heading := func(s string) string { return Paint(ios.ColorErr(), ansiBold, s) }
-	from := r.Input
+	from := describeFile(r.Input)
 	if r.Alias != "" {
-		from = fmt.Sprintf("entry %q of %s", r.Alias, r.Input)
+		from = fmt.Sprintf("entry %q of %s", r.Alias, from)
 	}
 
 	ios.Statusf("Extracted the private key from %s (%s):", from, r.Format)

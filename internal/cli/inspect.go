@@ -149,7 +149,8 @@ type inspectedKey struct {
 	JWTProblem      string `json:"jwt_problem,omitempty"`
 	Note            string `json:"note,omitempty"`
 
-	label  string        // the file it came from
+	label  string        // the file it came from, as messages name it
+	file   string        // the file's path
 	parsed *keystore.Key // nil when encrypted and no password
 }
 
@@ -262,14 +263,14 @@ func (in *inspector) keyOrCertFile(f *inspectedFile, data []byte) error {
 	certs, _ := keystore.ParseCertificates(data) // none is fine: a key file
 	for i, c := range certs {
 		s := summarizeCert(c)
-		s.label, s.file, s.cert = certLabel(f.Path, i, len(certs)), f.Path, c
+		s.label, s.file, s.cert = certLabel(describeFile(f.Path), i, len(certs)), f.Path, c
 		f.Certificates = append(f.Certificates, s)
 		in.certs = append(in.certs, s)
 	}
 
 	k, err := in.key(data)
 	if k != nil {
-		k.label = f.Path
+		k.label, k.file = describeFile(f.Path), f.Path
 		f.Keys = append(f.Keys, k)
 		in.keys = append(in.keys, k)
 	}
@@ -381,7 +382,7 @@ func (in *inspector) pairUp() {
 			in.report.Pairs = append(in.report.Pairs, keyCertPair{
 				Key:         k.label,
 				Certificate: c.label,
-				SameFile:    c.file == k.label,
+				SameFile:    c.file == k.file,
 				Match:       keystore.Matches(k.parsed.Signer, c.cert),
 			})
 		}
@@ -434,17 +435,17 @@ func pairVerdict(p keyCertPair) string {
 }
 
 func printInspectedFile(ios *IOStreams, f *inspectedFile) {
-	out := ios.Out
+	out, name := ios.Out, describeFile(f.Path)
 	if f.err != nil {
-		fmt.Fprintf(out, "%s: %s, not inspected (see the error)\n", f.Path, formatOrUnreadable(f.Format))
-		printError(ios.ErrOut, fmt.Errorf("%s: %w", f.Path, f.err), ios.ColorErr())
+		fmt.Fprintf(out, "%s: %s, not inspected (see the error)\n", name, formatOrUnreadable(f.Format))
+		printError(ios.ErrOut, fmt.Errorf("%s: %w", name, f.err), ios.ColorErr())
 	}
 	for _, k := range f.Keys {
-		fmt.Fprintf(out, "%s: private key\n", f.Path)
+		fmt.Fprintf(out, "%s: private key\n", name)
 		printInspectedKey(out, k)
 	}
 	for i, c := range f.Certificates {
-		fmt.Fprintf(out, "%s: certificate%s\n", f.Path, certOrdinal(i, len(f.Certificates)))
+		fmt.Fprintf(out, "%s: certificate%s\n", name, certOrdinal(i, len(f.Certificates)))
 		printCertLines(out, c)
 	}
 	if s := f.Keystore; s != nil {
@@ -527,7 +528,7 @@ func printInspectedStore(w io.Writer, f *inspectedFile, s *inspectedStore) {
 	if len(s.Entries) == 1 {
 		entries = "1 entry"
 	}
-	fmt.Fprintf(w, "%s: %s, %s (%s)\n", f.Path, f.Format, entries, checked)
+	fmt.Fprintf(w, "%s: %s, %s (%s)\n", describeFile(f.Path), f.Format, entries, checked)
 	for _, e := range s.Entries {
 		fmt.Fprintf(w, "  %s\n", e.Alias)
 		fmt.Fprintf(w, "    kind        %s\n", e.Kind)

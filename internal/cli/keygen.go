@@ -182,8 +182,13 @@ func (o *keygenOptions) destination() (*keygenDest, error) {
 // again at the moment it puts the files in place.
 func (d *keygenDest) checkFree(force bool) error {
 	for _, p := range []string{d.keyPath, d.certPath} {
-		if _, err := os.Lstat(p); err != nil {
+		info, err := os.Lstat(p)
+		if err != nil {
 			continue
+		}
+		if info.IsDir() {
+			return errorf("choose another --name or --out-dir; --force does not replace a directory",
+				"%s is a directory; give a file name", p)
 		}
 		if !force {
 			return keygenExistsError(&atomicfile.ExistsError{Path: p})

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,4 +159,19 @@ func openSelect(data []byte, password string) error {
 	}
 	_, err = s.Key(e, nil)
 	return err
+}
+
+// TestOpenHint: a file that is there but unreadable points at its
+// permissions, not its name. (Scripts run as root in some containers,
+// where permissions cannot make a file unreadable, so this is checked
+// here.)
+func TestOpenHint(t *testing.T) {
+	denied := &fs.PathError{Op: "open", Path: "export.jks", Err: fs.ErrPermission}
+	if h := openHint(denied); !strings.Contains(h, "permissions") {
+		t.Errorf("permission denied: hint %q, want one about permissions", h)
+	}
+	missing := &fs.PathError{Op: "open", Path: "export.jks", Err: fs.ErrNotExist}
+	if h := openHint(missing); h != "check the file name" {
+		t.Errorf("missing file: hint %q", h)
+	}
 }
