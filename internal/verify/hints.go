@@ -80,6 +80,21 @@ const hintRequestLimit = "nothing in the connection needs fixing: the org has us
 	"the last 24 hours (Setup > Company Information > API Requests, Last 24 Hours); run verify again later, " +
 	"and if it recurs, find the integration that uses them up or ask Salesforce for a higher limit"
 
+// hintInvalidAssertionCertMatches is for "invalid assertion" when the
+// certificate-match check passed: the private key and the certificate given
+// belong together, so Salesforce holds another certificate for this consumer
+// key, or none, or does not take JWT logins for the app (salesforce.md §3,
+// §7: the causes of "invalid assertion").
+const hintInvalidAssertionCertMatches = "the certificate checked above belongs to this private key, " +
+	"so Salesforce checked the assertion against another certificate, or none:\n" +
+	"upload that certificate to the app and turn on its JWT bearer flow: External Client App Manager > " +
+	"your app > Edit Settings > OAuth Settings > Flow Enablement > Enable JWT Bearer Flow > Upload Files " +
+	"(Connected App: App Manager > your app > Edit > Use digital signatures > Choose File)\n" +
+	"check that --consumer-key is this app's (its Settings > OAuth Settings > Consumer Key and Secret): " +
+	"another app's consumer key gets the same answer\n" +
+	"a change to the app takes 2 to 10 minutes to reach every login server: wait, or run again with " +
+	"--retry-for 10m"
+
 const hintRESTOther = "run again with --verbose to see each request and its answer"
 
 const hintCertExpiry = "make a new key and certificate with 'kollenoctl keygen', upload the certificate " +

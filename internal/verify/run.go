@@ -89,7 +89,7 @@ func (s *restSession) runCompositeWithin(ctx context.Context, timeout time.Durat
 // clock.
 func (r *Report) addLogin(result *jwtflow.Result, err error) {
 	if err != nil {
-		r.set(loginFailure(err))
+		r.set(r.loginFailure(err))
 		r.set(clockFromError(err))
 		return
 	}
@@ -113,14 +113,23 @@ func hintOtherPairing(audience string) string {
 }
 
 // loginFailure keeps jwtflow's message and hint, and takes the exit code the
-// error carries: 3 refused, 5 unreachable, 1 bad input.
-func loginFailure(err error) Check {
+// error carries: 3 refused, 5 unreachable, 1 bad input. When the certificate
+// given was found to belong to the private key, an "invalid assertion" hint
+// leaves out comparing the two and names the causes that remain.
+func (r *Report) loginFailure(err error) Check {
 	code := ExitLocal
 	var ec interface{ ExitCode() int }
 	if errors.As(err, &ec) {
 		code = ec.ExitCode()
 	}
-	return fail(Login, code, hintOf(err), "%v", err)
+
+	hint := hintOf(err)
+	var refused *jwtflow.RefusedError
+	if errors.As(err, &refused) && refused.Entry.ID == "invalid-assertion" &&
+		r.Check(CertificateMatch).Status == Pass {
+		hint = hintInvalidAssertionCertMatches
+	}
+	return fail(Login, code, hint, "%v", err)
 }
 
 // clockFromError reads the clock from the error of a failed login: every

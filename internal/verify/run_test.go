@@ -334,3 +334,35 @@ func TestRunReadsTheClockFromAnEmpty200(t *testing.T) {
 		t.Errorf("login %+v", r.Check(Login))
 	}
 }
+
+// TestRunInvalidAssertionWithAMatchingCertificate: the JWT bearer flow is
+// off for the app. verify has just shown that --cert belongs to the key, so
+// the hint does not send the admin to compare them, and names the causes
+// that remain; without --cert the comparison is still the advice.
+func TestRunInvalidAssertionWithAMatchingCertificate(t *testing.T) {
+	_, ts := simulate(t, func(c *sfsim.Config) { c.App.JWTEnabled = false })
+	r := Run(context.Background(), options(t, ts))
+	c := r.Check(Login)
+	if c.Status != Fail || !strings.Contains(c.Detail, "invalid assertion") {
+		t.Fatalf("login %+v", c)
+	}
+	for _, part := range []string{"belongs to this private key", "Enable JWT Bearer Flow",
+		"Upload Files", "--consumer-key"} {
+		if !strings.Contains(c.Hint, part) {
+			t.Errorf("hint lacks %q:\n%s", part, c.Hint)
+		}
+	}
+	for _, part := range []string{"inspect", "public-key SHA-256", "Compare"} {
+		if strings.Contains(c.Hint, part) {
+			t.Errorf("hint still has %q:\n%s", part, c.Hint)
+		}
+	}
+
+	opts := options(t, ts)
+	opts.Cert = nil
+	r = Run(context.Background(), opts)
+	if h := r.Check(Login).Hint; !strings.Contains(h, "public-key SHA-256") ||
+		!strings.Contains(h, "kollenoctl inspect") {
+		t.Errorf("without --cert the hint should compare the key with the certificate:\n%s", h)
+	}
+}
