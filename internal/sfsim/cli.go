@@ -14,16 +14,21 @@ import (
 	"time"
 )
 
-// UsageError is a mistake in sfsim's command line; the binary exits 2.
-type UsageError struct{ msg string }
+// UsageError is a mistake in sfsim's command line: a flag, a flag's value
+// or the --config model. The binary exits 2.
+type UsageError struct{ err error }
 
-func (e *UsageError) Error() string { return e.msg }
+func (e *UsageError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *UsageError) Unwrap() error { return e.err }
 
 // ExitCode is 2, the usual code for a usage mistake.
 func (e *UsageError) ExitCode() int { return 2 }
 
+// usageErrorf makes a UsageError; %w wraps as in fmt.Errorf.
 func usageErrorf(format string, args ...any) error {
-	return &UsageError{fmt.Sprintf(format, args...)}
+	return &UsageError{fmt.Errorf(format, args...)}
 }
 
 // options are sfsim's command-line settings other than the model switches.
@@ -70,7 +75,7 @@ func parseArgs(args []string, stderr io.Writer) (Config, options, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return Config{}, opts, err
 		}
-		return Config{}, opts, &UsageError{err.Error()}
+		return Config{}, opts, &UsageError{err}
 	}
 	if fs.NArg() > 0 {
 		return Config{}, opts, usageErrorf("unexpected argument %q", fs.Arg(0))
@@ -118,7 +123,7 @@ func baseConfig(o options) (Config, error) {
 			return Config{}, fmt.Errorf("reading the model: %w", err)
 		}
 		if cfg, err = LoadConfig(data, cfg); err != nil {
-			return Config{}, err
+			return Config{}, usageErrorf("--config %s: %w", o.configFile, err)
 		}
 	}
 	if o.configFile == "" && (o.cert == "" || o.consumerKey == "" || o.username == "") {

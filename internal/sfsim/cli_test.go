@@ -241,6 +241,40 @@ func TestRunConfigFile(t *testing.T) {
 	}
 }
 
+func TestPrintConfigIsAValidModel(t *testing.T) {
+	var out bytes.Buffer
+	args := append(certFile(t), "--self-authorize", "--latency", "1s", "--login-ip-ranges", "127.0.0.1/32")
+	if err := Run(context.Background(), append(args, "--print-config"), &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg, err := LoadConfig(out.Bytes(), Config{})
+
+	if err != nil {
+		t.Fatalf("the printed model does not load: %v", err)
+	}
+	if cfg.App.PermittedUsers != SelfAuthorizingUsers || cfg.Faults.Latency != Duration(time.Second) {
+		t.Errorf("model %+v", cfg)
+	}
+}
+
+func TestRunRefusesBadConfigFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "model.json")
+	model := `{"app": {"permitted_users": "self-authorize"}}`
+	if err := os.WriteFile(path, []byte(model), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	err := Run(context.Background(), append(certFile(t), "--config", path, "--print-config"),
+		&bytes.Buffer{}, &bytes.Buffer{})
+
+	var usage *UsageError
+	if !errors.As(err, &usage) || usage.ExitCode() != 2 ||
+		!strings.Contains(err.Error(), "--config "+path+": app.permitted_users: must be admin_approved or self_authorize") {
+		t.Errorf("got %v, want a usage error naming the file and the field", err)
+	}
+}
+
 // switchCase is a command-line switch and the outcome it must produce.
 type switchCase struct {
 	args []string

@@ -1,10 +1,11 @@
 package sfsim
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"slices"
-	"strings"
+	"io"
 	"time"
 )
 
@@ -202,6 +203,9 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(time.Duration(d).String())
 }
 
+// String writes the duration as Go does, e.g. "1m30s".
+func (d Duration) String() string { return time.Duration(d).String() }
+
 // UnmarshalJSON reads a Go duration string, or a number of seconds.
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	var secs float64
@@ -266,10 +270,11 @@ func defaultUser(username string) User {
 
 // UnmarshalJSON reads a user, starting from an active user with API
 // Enabled and Read on Account, so a JSON model states only what differs.
+// Like LoadConfig it refuses a field it does not know.
 func (u *User) UnmarshalJSON(b []byte) error {
 	type plain User
 	p := plain(defaultUser(""))
-	if err := json.Unmarshal(b, &p); err != nil {
+	if err := decodeStrict(b, &p); err != nil {
 		return err
 	}
 	*u = User(p)
@@ -277,66 +282,34 @@ func (u *User) UnmarshalJSON(b []byte) error {
 }
 
 // LoadConfig reads a JSON model on top of base: fields the JSON leaves out
-// keep base's values (users listed in the JSON replace base's users).
+// keep base's values (users listed in the JSON replace base's users). It
+// refuses unknown fields, so a misspelt setting is not silently ignored,
+// and checks the resulting model as New does.
 func LoadConfig(data []byte, base Config) (Config, error) {
 	cfg := base
 	cfg.Users = nil
-	if err := json.Unmarshal(data, &cfg); err != nil {
-		return Config{}, fmt.Errorf("reading the simulator model: %w", err)
+	if err := decodeStrict(data, &cfg); err != nil {
+		return Config{}, fmt.Errorf("%w (sfsim --print-config shows every field)", err)
 	}
 	if cfg.Users == nil {
 		cfg.Users = base.Users
 	}
+	if err := cfg.validate(); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
 }
 
-// validate checks the model for mistakes that would make the simulator
-// misbehave, and fills in derived values.
-func (c *Config) validate() error {
-	if !strings.HasPrefix(c.Org.ID, "00D") || (len(c.Org.ID) != 15 && len(c.Org.ID) != 18) {
-		return fmt.Errorf("org id %q must be 15 or 18 characters starting with 00D", c.Org.ID)
+// decodeStrict reads one JSON value into v, refusing unknown fields and
+// anything after the value.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
 	}
-	if c.App.Type != ExternalClientApp && c.App.Type != ConnectedApp {
-		return fmt.Errorf("app type %q must be %s or %s", c.App.Type, ExternalClientApp, ConnectedApp)
-	}
-	if c.Org.OldestAPIVersion > c.Org.NewestAPIVersion || c.Org.OldestAPIVersion < 1 {
-		return fmt.Errorf("api versions %d..%d are not a range", c.Org.OldestAPIVersion, c.Org.NewestAPIVersion)
-	}
-	for i := range c.Users {
-		if err := c.Users[i].fill(); err != nil {
-			return err
-		}
-	}
-	return c.Faults.validate()
-}
-
-// validate checks the fault settings.
-func (f Faults) validate() error {
-	switch f.Scope {
-	case "", ScopeAll, ScopeToken, ScopeREST:
-	default:
-		return fmt.Errorf("fault scope %q must be %s, %s or %s", f.Scope, ScopeAll, ScopeToken, ScopeREST)
-	}
-	if _, ok := parseOAuthError(f.FailError); f.FailFirst > 0 && f.FailError != "" && !ok {
-		return fmt.Errorf("fail error %q is not a known error code nor \"error: description\"", f.FailError)
-	}
-	return nil
-}
-
-// fill derives a user's ID from the username when none is given.
-func (u *User) fill() error {
-	if u.Username == "" {
-		return fmt.Errorf("a user has no username")
-	}
-	if u.ID == "" {
-		u.ID = sfID("005", u.Username)
-	}
-	if !strings.HasPrefix(u.ID, "005") {
-		return fmt.Errorf("user id %q must start with 005", u.ID)
-	}
-	from := u.AccountReadFrom
-	if from != "" && from != u.Profile && !slices.Contains(u.PermissionSets, from) {
-		return fmt.Errorf("user %s gets Read on Account from %q, which is neither its profile nor one of its permission sets", u.Username, from)
+	if dec.Decode(&json.RawMessage{}) != io.EOF {
+		return errors.New("json: more than one value")
 	}
 	return nil
 }

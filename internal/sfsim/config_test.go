@@ -43,8 +43,46 @@ func TestLoadConfigKeepsBase(t *testing.T) {
 }
 
 func TestLoadConfigRefusesBadJSON(t *testing.T) {
-	if _, err := LoadConfig([]byte(`{"org": `), testConfig(t)); err == nil {
-		t.Error("accepted")
+	for _, model := range []string{`{"org": `, `{"org": {}} {}`, `{"org": {"sandbox": "yes"}}`} {
+		if _, err := LoadConfig([]byte(model), testConfig(t)); err == nil {
+			t.Errorf("%s was accepted", model)
+		}
+	}
+}
+
+func TestLoadConfigRefusesUnknownFields(t *testing.T) {
+	for field, model := range map[string]string{
+		"permited_users": `{"app": {"permited_users": "self_authorize"}}`,
+		"api_enable":     `{"users": [{"username": "u@kolleno.example", "api_enable": false}]}`,
+		"latancy":        `{"faults": {"latancy": "1s"}}`,
+		"fault":          `{"fault": {"hang": true}}`,
+	} {
+		t.Run(field, func(t *testing.T) {
+			_, err := LoadConfig([]byte(model), testConfig(t))
+
+			if err == nil || !strings.Contains(err.Error(), `unknown field "`+field+`"`) {
+				t.Errorf("got %v, want the unknown field named", err)
+			}
+		})
+	}
+}
+
+func TestLoadConfigRefusesBadValues(t *testing.T) {
+	for model, want := range map[string]string{
+		`{"app": {"permitted_users": "self-authorize"}}`:                          `app.permitted_users: must be admin_approved or self_authorize, not "self-authorize"`,
+		`{"app": {"type": "ECA"}}`:                                                `app.type: must be external_client_app or connected_app, not "ECA"`,
+		`{"faults": {"scope": "REST"}}`:                                           `faults.scope: must be all, token or rest, not "REST"`,
+		`{"org": {"id": "00D123"}}`:                                               `org.id: must be 15 or 18 characters starting with 00D, not "00D123"`,
+		`{"org": {"newest_api_version": 30}}`:                                     `org.newest_api_version: must be 31 or more (the oldest version served), not 30`,
+		`{"users": [{"username": "u@kolleno.example", "id": "00Q000000000000"}]}`: `users[0].id: must start with 005, not "00Q000000000000"`,
+	} {
+		t.Run(want, func(t *testing.T) {
+			_, err := LoadConfig([]byte(model), testConfig(t))
+
+			if err == nil || err.Error() != want {
+				t.Errorf("got %v\nwant %s", err, want)
+			}
+		})
 	}
 }
 
@@ -58,6 +96,10 @@ func TestNewRefusesBadModels(t *testing.T) {
 		"account read from":    func(c *Config) { c.Users[0].AccountReadFrom = "Nobody's set" },
 		"certificate":          func(c *Config) { c.App.CertificatePEM = "not a certificate" },
 		"fault scope":          func(c *Config) { c.Faults.Scope = "everything" },
+		"permitted users":      func(c *Config) { c.App.PermittedUsers = "" },
+		"unknown user error":   func(c *Config) { c.Token.UnknownUserError = "kaboom" },
+		"negative latency":     func(c *Config) { c.Faults.Latency = -1 },
+		"my domain":            func(c *Config) { c.Org.MyDomain = "kolleno.my.salesforce.com" },
 		"fail error":           func(c *Config) { c.Faults.FailFirst, c.Faults.FailError = 1, "kaboom" },
 		"EC certificate":       func(c *Config) { c.App.CertificatePEM = ecCertPEM(t) },
 		"certificate is a key": func(c *Config) { good, _ := creds(t); c.App.CertificatePEM = string(good.KeyPEM) },

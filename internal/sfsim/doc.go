@@ -66,7 +66,9 @@
 // certificate written to --tls-cert-out. Each failure switch (--no-api-enabled,
 // --user-not-assigned, --maintenance, ...) changes the model as a real
 // misconfigured org would; "sfsim -h" lists them and --print-config shows the
-// resulting model as JSON, a starting point for --config.
+// resulting model as JSON, a starting point for --config. A field --config
+// does not know, or a value the simulator cannot play, stops sfsim at start-up
+// with exit code 2, naming the field (app.permitted_users) or the flag.
 //
 // # Choices where Salesforce's behaviour is not known
 //

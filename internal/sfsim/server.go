@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,6 +41,8 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	cfg.Users = slices.Clone(cfg.Users)
+	cfg.fill()
 	s := &Server{
 		cfg: cfg, done: make(chan struct{}),
 		sessions: map[string]*session{}, jtis: map[string]time.Time{},
