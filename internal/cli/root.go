@@ -129,7 +129,10 @@ func bindEnv(fs *pflag.FlagSet, flag, env string) {
 	_ = fs.SetAnnotation(flag, envAnnotation, []string{env})
 }
 
-// applyEnv sets every unset flag that has a bound variable from that variable.
+// applyEnv sets every unset flag that has a bound variable from that
+// variable. An empty variable counts as unset: CI systems pass "" for a
+// secret or variable that was never defined. A true/false flag also takes
+// the words people write in CI settings: yes/no, on/off, 1/0.
 func applyEnv(cmd *cobra.Command) error {
 	var err error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
@@ -137,14 +140,43 @@ func applyEnv(cmd *cobra.Command) error {
 		if err != nil || f.Changed || len(names) == 0 {
 			return
 		}
-		v, ok := os.LookupEnv(names[0])
-		if !ok {
+		v := strings.TrimSpace(os.Getenv(names[0]))
+		if v == "" {
 			return
 		}
-		if serr := cmd.Flags().Set(f.Name, v); serr != nil {
-			err = usageErrorf("fix or unset "+names[0], "%s=%q is not a valid value for --%s: %v",
-				names[0], v, f.Name, serr)
+		if f.Value.Type() == "bool" {
+			v = envBool(v)
+		}
+		if cmd.Flags().Set(f.Name, v) != nil {
+			err = envError(names[0], v, f)
 		}
 	})
 	return err
+}
+
+// envBool maps the yes/no and on/off spellings to what pflag parses.
+func envBool(v string) string {
+	switch strings.ToLower(v) {
+	case "yes", "y", "on":
+		return "true"
+	case "no", "n", "off":
+		return "false"
+	}
+	return v
+}
+
+// envError says which variable holds a value its flag cannot take, and what
+// the flag takes, without the Go parser's own words.
+func envError(name, value string, f *pflag.Flag) error {
+	what := "a value --" + f.Name + " accepts"
+	switch f.Value.Type() {
+	case "bool":
+		what = "true or false"
+	case "duration":
+		what = "a duration such as 30s, 5m or 1h30m"
+	case "int":
+		what = "a whole number"
+	}
+	return usageErrorf(fmt.Sprintf("set %s to %s, or unset it", name, what),
+		"%s=%q is not a valid value for --%s", name, value, f.Name)
 }
