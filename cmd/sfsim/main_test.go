@@ -72,6 +72,8 @@ func TestStartUpMistakesExitTwo(t *testing.T) {
 		{[]string{"--config", "misspelt.json", "--print-config"}, `--config misspelt.json: json: unknown field "permited_users"`},
 		{[]string{"--config", "bad-enum.json", "--print-config"}, `--config bad-enum.json: app.permitted_users: must be admin_approved or self_authorize, not "self-authorize"`},
 		{[]string{"--frobnicate"}, "flag provided but not defined: -frobnicate"},
+		{[]string{"--newest-api-version", "30", "--print-config"}, "--newest-api-version: must be 31 or more (the oldest version served), not 30"},
+		{[]string{"--org-id", "123", "--print-config"}, `--org-id: must be 15 or 18 characters starting with 00D, not "123"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, stderr := runSfsim(t, dir, append(common, tc.args...)...)

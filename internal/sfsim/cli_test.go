@@ -171,20 +171,36 @@ func TestRunRefusesNonLoopback(t *testing.T) {
 
 func TestRunUsageErrors(t *testing.T) {
 	cert := certFile(t)
-	for name, args := range map[string][]string{
-		"no flags":          {},
-		"no username":       cert[:4],
-		"unknown flag":      append(cert, "--frobnicate"),
-		"argument":          append(cert, "extra"),
-		"bad fault scope":   append(cert, "--fault-scope", "everything"),
-		"bad fail error":    append(cert, "--fail-first", "1", "--fail-error", "kaboom"),
-		"bad clock offset":  append(cert, "--clock-offset", "ten minutes"),
-		"missing cert file": {"--cert", "/nonexistent/kolleno.crt", "--consumer-key", "K", "--username", "U"},
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"no flags":          {nil, "--cert, --consumer-key and --username are required"},
+		"no username":       {cert[:4], "--cert, --consumer-key and --username are required"},
+		"unknown flag":      {[]string{"--frobnicate"}, "flag provided but not defined: -frobnicate"},
+		"argument":          {[]string{"extra"}, `unexpected argument "extra"`},
+		"bad fault scope":   {[]string{"--fault-scope", "everything"}, `--fault-scope: must be all, token or rest, not "everything"`},
+		"bad fail error":    {[]string{"--fail-first", "1", "--fail-error", "kaboom"}, `--fail-error: must be a known error code or "error: description", not "kaboom"`},
+		"bad clock offset":  {[]string{"--clock-offset", "ten minutes"}, `invalid value "ten minutes" for flag -clock-offset`},
+		"old newest":        {[]string{"--newest-api-version", "30"}, "--newest-api-version: must be 31 or more (the oldest version served), not 30"},
+		"short org ID":      {[]string{"--org-id", "00D123"}, `--org-id: must be 15 or 18 characters starting with 00D, not "00D123"`},
+		"my domain host":    {[]string{"--my-domain", "kolleno.my.salesforce.com"}, `--my-domain: must be an https URL such as https://NAME.my.salesforce.com, not "kolleno.my.salesforce.com"`},
+		"negative records":  {[]string{"--account-records", "-1"}, "--account-records: must be 0 or more, not -1"},
+		"negative latency":  {[]string{"--latency", "-1s"}, "--latency: must be 0 or more, not -1s"},
+		"negative lifetime": {[]string{"--session-lifetime", "-1h"}, "--session-lifetime: must be 0 or more, not -1h0m0s"},
+		"unknown user":      {[]string{"--unknown-user-error", "nope"}, `--unknown-user-error: must be a known error code or "error: description", not "nope"`},
 	} {
 		t.Run(name, func(t *testing.T) {
+			args := tc.args
+			if name != "no flags" && name != "no username" {
+				args = append(cert, args...)
+			}
+
 			err := Run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{})
-			if err == nil {
-				t.Fatal("Run accepted it")
+
+			var usage *UsageError
+			if !errors.As(err, &usage) || usage.ExitCode() != 2 || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v\nwant a usage error saying %s", err, tc.want)
 			}
 		})
 	}

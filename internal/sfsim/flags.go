@@ -2,9 +2,9 @@ package sfsim
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -133,17 +133,20 @@ func defineModelFlags(fs *flag.FlagSet) *modelValues {
 	fs.DurationVar(&v.latency, "latency", 0, "added delay before each answer")
 	fs.DurationVar(&v.hangFor, "hang-for", 0, "with --hang, drop the connection after this long (default 10m)")
 	fs.IntVar(&v.failFirst, "fail-first", 0, "refuse the first `N` token requests, then accept them")
-	fs.StringVar(&v.failError, "fail-error", "invalid_client_id", "the refusal for --fail-first, as \"error\" or \"error: description\"")
+	fs.StringVar(&v.failError, "fail-error", "", "the refusal for --fail-first, as \"error\" or \"error: description\" (default invalid_client_id)")
 	return v
 }
 
 // applyFlags applies the flags the command line set, value flags first,
-// then the switches.
+// then the switches. The model is checked after each value flag, so a value
+// the simulator cannot play is reported against the flag that set it.
 func applyFlags(fs *flag.FlagSet, cfg *Config, v *modelValues, switches map[string]*bool) error {
+	setters := valueSetters(cfg, v)
 	var err error
 	fs.Visit(func(f *flag.Flag) {
-		if err == nil {
-			err = applyValue(f.Name, cfg, v)
+		if set, ok := setters[f.Name]; ok && err == nil {
+			set()
+			err = flagError(f.Name, cfg.validate())
 		}
 	})
 	if err != nil {
@@ -157,9 +160,9 @@ func applyFlags(fs *flag.FlagSet, cfg *Config, v *modelValues, switches map[stri
 	return nil
 }
 
-// applyValue applies one value flag to the model.
-func applyValue(name string, cfg *Config, v *modelValues) error {
-	setters := map[string]func(){
+// valueSetters are the functions applying each value flag to the model.
+func valueSetters(cfg *Config, v *modelValues) map[string]func() {
+	return map[string]func(){
 		"org-id":             func() { cfg.Org.ID = v.orgID },
 		"my-domain":          func() { cfg.Org.MyDomain = v.myDomain },
 		"newest-api-version": func() { cfg.Org.NewestAPIVersion = v.newestAPI },
@@ -177,28 +180,21 @@ func applyValue(name string, cfg *Config, v *modelValues) error {
 		"fault-times": func() { cfg.Faults.Times = v.faultTimes },
 		"latency":     func() { cfg.Faults.Latency = Duration(v.latency) },
 		"hang-for":    func() { cfg.Faults.HangFor = Duration(v.hangFor) },
-		"fail-first": func() {
-			cfg.Faults.FailFirst, cfg.Faults.FailError = v.failFirst, v.failError
-		},
+		"fail-first":  func() { cfg.Faults.FailFirst = v.failFirst },
 		"fail-error":  func() { cfg.Faults.FailError = v.failError },
 		"fault-scope": func() { cfg.Faults.Scope = v.faultScope },
 	}
-	if set, ok := setters[name]; ok {
-		set()
-	}
-	return checkValue(name, v)
 }
 
-// checkValue refuses flag values that cannot work.
-func checkValue(name string, v *modelValues) error {
-	scopes := []string{ScopeAll, ScopeToken, ScopeREST}
-	switch {
-	case name == "fault-scope" && !slices.Contains(scopes, v.faultScope):
-		return usageErrorf("--fault-scope must be all, token or rest, not %q", v.faultScope)
-	case name == "fail-error":
-		if _, ok := parseOAuthError(v.failError); !ok {
-			return usageErrorf("--fail-error %q: give a known error code or \"error: description\"", v.failError)
-		}
+// flagError reports a model error caused by the value flag name, naming
+// the flag rather than the model's field.
+func flagError(name string, err error) error {
+	var me *modelError
+	if errors.As(err, &me) {
+		return usageErrorf("--%s: %s", name, me.problem)
+	}
+	if err != nil {
+		return usageErrorf("--%s: %w", name, err)
 	}
 	return nil
 }
