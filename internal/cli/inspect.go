@@ -166,6 +166,8 @@ type inspectedEntry struct {
 	Created     *time.Time   `json:"created,omitempty"`
 	Certificate *certSummary `json:"certificate,omitempty"`
 	ChainLength int          `json:"chain_length"`
+
+	label string // the alias as printed: escaped, or "(no alias)"
 }
 
 // keyCertPair says whether a private key and a certificate belong together.
@@ -359,7 +361,8 @@ func (in *inspector) keystoreFile(f *inspectedFile, data []byte) error {
 func describeStore(s *keystore.Store) *inspectedStore {
 	out := &inspectedStore{Verified: s.Verified, Entries: []inspectedEntry{}}
 	for _, e := range s.Entries {
-		ie := inspectedEntry{Alias: e.Alias, Kind: string(e.Kind), ChainLength: len(e.Certificates)}
+		ie := inspectedEntry{Alias: e.Alias, Kind: string(e.Kind), ChainLength: len(e.Certificates),
+			label: e.Label()}
 		if !e.Created.IsZero() {
 			created := e.Created
 			ie.Created = &created
@@ -530,7 +533,7 @@ func printInspectedStore(w io.Writer, f *inspectedFile, s *inspectedStore) {
 	}
 	fmt.Fprintf(w, "%s: %s, %s (%s)\n", describeFile(f.Path), f.Format, entries, checked)
 	for _, e := range s.Entries {
-		fmt.Fprintf(w, "  %s\n", e.Alias)
+		fmt.Fprintf(w, "  %s\n", e.label)
 		fmt.Fprintf(w, "    kind        %s\n", e.Kind)
 		if c := e.Certificate; c != nil {
 			fmt.Fprintf(w, "    subject     %s\n", c.Subject)

@@ -112,7 +112,10 @@ func looksLikeDER(data []byte) bool {
 func derFormat(data []byte) Format {
 	var outer asn1.RawValue
 	rest, err := asn1.Unmarshal(data, &outer)
-	if err != nil || len(rest) != 0 || outer.Tag != asn1.TagSequence || !outer.IsCompound {
+	if err != nil || len(rest) != 0 {
+		return damagedDERFormat(data)
+	}
+	if outer.Tag != asn1.TagSequence || !outer.IsCompound {
 		return FormatUnknown
 	}
 	kids := children(outer.Bytes, 3)
@@ -147,6 +150,54 @@ func derFormatByVersion(kids []asn1.RawValue) Format {
 		return FormatDERKey // SEC1 EC, or PKCS#8 v2
 	}
 	return FormatUnknown
+}
+
+// damagedDERFormat recognises a PKCS#12 file that does not parse whole, cut
+// short or copied as text, by its first bytes: a SEQUENCE header (30 82 hh
+// ll, or another length form) then INTEGER 3 (02 01 03), also once a
+// text-mode copy's CRLF is undone in them. So it is reported as a damaged
+// keystore rather than as something unknown.
+func damagedDERFormat(data []byte) Format {
+	head := data[:min(len(data), 16)]
+	if hasPKCS12Header(head) || hasPKCS12Header(bytes.ReplaceAll(head, []byte("\r\n"), []byte("\n"))) {
+		return FormatPKCS12
+	}
+	return FormatUnknown
+}
+
+func hasPKCS12Header(b []byte) bool {
+	n, ok := derHeaderLen(b)
+	return ok && bytes.HasPrefix(b[n:], []byte{0x02, 0x01, 0x03})
+}
+
+// derHeaderLen is the size of the tag and length of the SEQUENCE b starts
+// with: 2 for short and indefinite lengths, up to 6 for four length bytes.
+func derHeaderLen(b []byte) (int, bool) {
+	if len(b) < 2 || b[0] != 0x30 || b[1] > 0x84 {
+		return 0, false
+	}
+	n := 2
+	if b[1] > 0x80 {
+		n += int(b[1] & 0x7f)
+	}
+	return n, len(b) >= n
+}
+
+// derLength is the total size, header included, that the definite-length
+// SEQUENCE b starts with announces; ok is false for anything else.
+func derLength(b []byte) (int, bool) {
+	n, ok := derHeaderLen(b)
+	if !ok || b[1] == 0x80 {
+		return 0, false
+	}
+	if b[1] < 0x80 {
+		return n + int(b[1]), true
+	}
+	size := 0
+	for _, c := range b[2:n] {
+		size = size<<8 | int(c)
+	}
+	return n + size, true
 }
 
 // children returns up to max elements of a SEQUENCE's contents.

@@ -109,6 +109,9 @@ func TestDetectFixtures(t *testing.T) {
 		"keytool-default.jks":  FormatPKCS12,
 		"openssl.p12":          FormatPKCS12,
 		"multi.p12":            FormatPKCS12,
+		"truncated.p12":        FormatPKCS12,
+		"crlf.p12":             FormatPKCS12,
+		"damaged.p12":          FormatPKCS12,
 		"store.jceks":          FormatJCEKS,
 		"empty.jks":            FormatEmpty,
 		"key-pkcs8.pem":        FormatPEM,
@@ -181,5 +184,19 @@ func TestParseKeyOtherPBES1(t *testing.T) {
 	}
 	if got := Encryption(der); got != "PBES1" {
 		t.Errorf("Encryption = %q, want PBES1", got)
+	}
+}
+
+// TestSeveralKeysHint: the hint for several keys speaks of the certificate
+// only when the input holds one.
+func TestSeveralKeysHint(t *testing.T) {
+	key, small, cert := readFixture(t, "key-pkcs8.pem"), readFixture(t, "rsa1024.pem"), readFixture(t, "cert.pem")
+	_, err := ParseKey(append(append([]byte{}, key...), small...), nil)
+	if h := hintOf(err); !errors.Is(err, ErrUnsupported) || strings.Contains(h, "certificate") {
+		t.Errorf("two keys: %v, hint %q", err, h)
+	}
+	_, err = ParseKey(append(append(append([]byte{}, cert...), key...), small...), nil)
+	if h := hintOf(err); !strings.Contains(h, "belongs to the certificate") {
+		t.Errorf("two keys and a certificate: %v, hint %q", err, h)
 	}
 }

@@ -128,8 +128,7 @@ func pickPEMKey(keys []*pem.Block, certs []*x509.Certificate, others []string,
 	password []byte) (*Key, error) {
 	switch {
 	case len(keys) > 1:
-		return nil, newError(ErrUnsupported, "keep only the private key that belongs to the certificate in the file",
-			"the input holds %d private keys; kollenoctl needs exactly one", len(keys))
+		return nil, errSeveralKeys(len(keys), len(certs))
 	case len(keys) == 0 && len(certs) > 0:
 		return nil, errOnlyCertificates()
 	case len(keys) == 0:
@@ -141,6 +140,14 @@ func pickPEMKey(keys []*pem.Block, certs []*x509.Certificate, others []string,
 	}
 	k.Certificates = certs
 	return k, nil
+}
+
+func errSeveralKeys(keys, certs int) *Error {
+	hint := "keep only the one private key to use, and remove the others from the file"
+	if certs > 0 {
+		hint = "keep only the private key that belongs to the certificate in the file"
+	}
+	return newError(ErrUnsupported, hint, "the input holds %d private keys; kollenoctl needs exactly one", keys)
 }
 
 func errNoKeyBlock(types []string) *Error {

@@ -126,11 +126,15 @@ func parsePBE(alg pkix.AlgorithmIdentifier) (pbeScheme, error) {
 	switch {
 	case alg.Algorithm.Equal(oidPBES2):
 		return parsePBES2(alg)
-	case alg.Algorithm.Equal(oidPBEWithSHA3DES):
+	case isPKCS12PBE(alg.Algorithm):
 		return parsePKCS12PBE(alg)
 	}
-	return nil, newError(ErrUnsupported, hintPlainKey,
-		"the private key is encrypted with an old scheme (PBES1, OID %s) that kollenoctl does not read", alg.Algorithm)
+	return nil, errOldScheme(alg.Algorithm)
+}
+
+func errOldScheme(oid asn1.ObjectIdentifier) *Error {
+	return newError(ErrUnsupported, hintPlainKey,
+		"the private key is encrypted with an old scheme (PBES1, OID %s) that kollenoctl does not read", oid)
 }
 
 func parsePBES2(alg pkix.AlgorithmIdentifier) (*pbes2, error) {

@@ -1,19 +1,19 @@
 package keystore
 
 import (
+	"bytes"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"strings"
-
-	pkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
-// openPKCS12 reads a PKCS#12 keystore. go-pkcs12 checks the password (the
-// MAC) and decodes files with one private key, whatever their encryption.
-// It refuses files with several keys, which keytool writes when it converts
-// a whole multi-certificate JKS export; their MAC has been checked by then,
-// and readP12Bags reads them from the bags (PBES2 encryption only).
+// openPKCS12 reads a PKCS#12 keystore: whatever wrote it (keytool, by
+// default or in Java 8's legacy algorithms; OpenSSL 3, with -legacy,
+// -nomac, -macalg or -keypbe/-certpbe), and with any number of keys. It
+// walks the structure, checks the password against the MAC (in a file
+// without one, by decrypting), decrypts the encrypted safes, and pairs each
+// key with its certificates. Without a password it lists what is not
+// encrypted.
 func openPKCS12(data, password []byte) (*Store, error) {
 	f, err := walkP12(data)
 	if err != nil {
@@ -22,135 +22,204 @@ func openPKCS12(data, password []byte) (*Store, error) {
 	if password == nil {
 		return &Store{Entries: f.entries()}, nil
 	}
-	key, leaf, cas, err := pkcs12.DecodeChain(data, string(password))
-	macOK, err := p12Error(err)
-	if err != nil {
+
+	if err := f.checkPassword(password); err != nil {
 		return nil, err
 	}
-	if !macOK {
-		return singleKeyStore(f, key, append([]*x509.Certificate{leaf}, cas...))
-	}
-	complete, err := f.decryptSafes(password)
-	if err != nil {
-		return nil, err
-	}
-	// TODO: when complete is false, certificates in RC2- or 3DES-encrypted
-	// safes (OpenSSL -legacy, Java 8) were skipped: go-pkcs12 exposes no
-	// bag-level decryption. The keys are still listed, without certificates.
-	_ = complete
 	return &Store{Verified: true, Entries: f.entries()}, nil
 }
 
-// p12Error sorts go-pkcs12's errors. bagsNeeded is true for the failures
-// that happen after the MAC was checked, when go-pkcs12 cannot represent
-// the file's contents (several keys, no key, Java's trusted-certificate
-// attribute, more than two safes) and the bags must be read here.
-func p12Error(err error) (bagsNeeded bool, _ error) {
-	if err == nil {
-		return false, nil
+// checkPassword checks password against the MAC, then decrypts the safes
+// with it. A MAC that fails means a wrong password or a damaged file; when
+// the password decrypts the contents all the same, the file is damaged.
+func (f *p12File) checkPassword(password []byte) error {
+	if f.mac == nil {
+		return f.checkWithoutMAC(password)
 	}
-	msg := err.Error()
+	ok, err := f.macMatches(password)
 	switch {
-	case errors.Is(err, pkcs12.ErrIncorrectPassword):
-		return false, newError(ErrWrongPassword, hintStorePassword, "the keystore password is wrong").because(err)
-	case errors.Is(err, pkcs12.ErrDecryption):
-		return false, newError(ErrWrongPassword, hintKeyPassword,
+	case err != nil:
+		return err
+	case !ok && f.decryptsWith(password):
+		return newError(ErrDamaged, hintCopyBinary,
+			"the keystore password is right, but the file is damaged: its integrity check (MAC) fails")
+	case !ok:
+		return errP12WrongPassword()
+	}
+
+	err = f.decryptSafes(password)
+	if errors.Is(err, ErrWrongPassword) {
+		return newError(ErrWrongPassword, hintKeyPassword,
 			"the keystore opened, but its contents do not decrypt with the keystore password").because(err)
-	case strings.Contains(msg, "expected exactly one key bag"), strings.Contains(msg, "private key missing"),
-		strings.Contains(msg, "certificate missing"), strings.Contains(msg, "items in the authenticated safe"),
-		strings.Contains(msg, "expected exactly one certificate in the certBag"):
-		return true, nil
-	case strings.Contains(msg, "UCS-2") || strings.Contains(msg, "BMP"):
-		return false, newError(ErrUnsupported, hintStorePassword,
-			"the password holds a character PKCS#12 cannot encode (outside the Basic Multilingual Plane)").because(err)
 	}
-	var ni pkcs12.NotImplementedError
-	if errors.As(err, &ni) {
-		return false, errP12Unsupported(string(ni))
-	}
-	return false, errP12Damaged(err)
+	return err
 }
 
-// singleKeyStore is the store of a file go-pkcs12 decoded whole. Its chain
-// is reordered so that the certificate of the key comes first: go-pkcs12
-// takes the first certificate bag as the leaf, which is not always so.
-func singleKeyStore(f *p12File, priv any, chain []*x509.Certificate) (*Store, error) {
-	k, err := newKey(priv, "PKCS#8 in PKCS#12")
-	if err != nil {
-		return nil, err
+// checkWithoutMAC checks the password of a file written without a MAC
+// (openssl pkcs12 -nomac) the only way left: by decrypting the safes, or,
+// when none is encrypted, the first private key.
+func (f *p12File) checkWithoutMAC(password []byte) error {
+	err := f.decryptSafes(password)
+	if err == nil {
+		err = f.checkFirstKey(password)
 	}
-	for i, c := range chain {
-		if Matches(k.Signer, c) {
-			chain[0], chain[i] = chain[i], chain[0]
-			break
-		}
+	if errors.Is(err, ErrWrongPassword) {
+		return errP12WrongPassword().because(err)
 	}
-	alias := "1"
-	if names := f.keyNames(); len(names) == 1 && names[0] != "" {
-		alias = names[0]
-	}
-	e := &Entry{Alias: alias, Kind: PrivateKeyEntry, Certificates: chain}
-	e.unlock = func([]byte) (*Key, error) { c := *k; return &c, nil }
-	return &Store{Verified: true, Entries: []*Entry{e}}, nil
+	return err
 }
 
-func (f *p12File) keyNames() []string {
-	var names []string
+func (f *p12File) checkFirstKey(password []byte) error {
 	for _, b := range f.bags {
-		if b.isKey() {
-			names = append(names, b.name)
+		if b.id.Equal(oidShroudedBag) {
+			_, err := keyFromDER(b.value, password, "")
+			return err
 		}
 	}
-	return names
+	return nil
+}
+
+func errP12WrongPassword() *Error {
+	return newError(ErrWrongPassword, "check the password given with --password-file FILE or KOLLENO_KEYSTORE_PASSWORD; if it is right, copy or export the keystore again",
+		"the keystore password is wrong, or the file is damaged (a PKCS#12 keystore's integrity check fails either way)")
 }
 
 func (b *p12Bag) isKey() bool { return b.id.Equal(oidShroudedBag) || b.id.Equal(oidKeyBag) }
 
-// entries turns the bags read so far into entries: each key with the
-// certificate that shares its localKeyId, and each other certificate as a
+// p12Cert is a certificate bag, parsed.
+type p12Cert struct {
+	bag  *p12Bag
+	cert *x509.Certificate
+	used bool // in a key's chain
+}
+
+// entries turns the bags read so far into entries: each key with its
+// chain, each secret key, and each certificate that is in no chain as a
 // trusted certificate.
 func (f *p12File) entries() []*Entry {
-	certs := map[string][]*x509.Certificate{}
+	certs := f.certs()
 	var out []*Entry
-	for _, b := range f.bags {
-		if !b.id.Equal(oidCertBag) {
-			continue
+	keys := 0
+	for i := range f.bags {
+		if f.bags[i].isKey() {
+			keys++
 		}
-		c := parseCertBag(b.value)
-		if c == nil {
-			continue
-		}
-		if b.localKeyID != "" && !b.trusted {
-			certs[b.localKeyID] = append(certs[b.localKeyID], c)
-			continue
-		}
-		out = append(out, &Entry{Alias: b.name, Kind: TrustedCertificateEntry,
-			Certificates: []*x509.Certificate{c}})
 	}
-	for i, b := range f.bags {
-		if b.isKey() {
-			out = append(out, keyBagEntry(b, i, certs[b.localKeyID]))
+	for i := range f.bags {
+		b := &f.bags[i]
+		switch {
+		case b.isKey():
+			out = append(out, keyBagEntry(b, chainOf(b, certs, keys == 1)))
+		case b.id.Equal(oidSecretBag):
+			out = append(out, &Entry{Alias: b.name, Kind: SecretKeyEntry})
+		}
+	}
+	for _, c := range certs {
+		if !c.used {
+			out = append(out, &Entry{Alias: c.bag.name, Kind: TrustedCertificateEntry,
+				Certificates: []*x509.Certificate{c.cert}})
 		}
 	}
 	return out
 }
 
-func keyBagEntry(b p12Bag, i int, certs []*x509.Certificate) *Entry {
-	alias := b.name
-	if alias == "" {
-		alias = fmt.Sprint(i + 1)
+func (f *p12File) certs() []*p12Cert {
+	var out []*p12Cert
+	for i := range f.bags {
+		b := &f.bags[i]
+		if !b.id.Equal(oidCertBag) {
+			continue
+		}
+		if c := parseCertBag(b.value); c != nil {
+			out = append(out, &p12Cert{bag: b, cert: c})
+		}
 	}
-	e := &Entry{Alias: alias, Kind: PrivateKeyEntry, Certificates: certs}
+	return out
+}
+
+// chainOf finds the certificates of key bag b: the one that shares its
+// localKeyId, then that one's issuers among the certificates that carry no
+// localKeyId (as keytool and OpenSSL store a chain). When the file's only
+// key has no certificate of its own by localKeyId (some writers leave the
+// attribute out), it takes every certificate that is not a Java trusted
+// certificate; Store.Key then puts the one that matches the key first.
+func chainOf(b *p12Bag, certs []*p12Cert, onlyKey bool) []*x509.Certificate {
+	var chain []*x509.Certificate
+	for _, c := range certs {
+		if b.localKeyID != "" && c.bag.localKeyID == b.localKeyID && !c.bag.trusted {
+			c.used = true
+			chain = append(chain, c.cert)
+			break
+		}
+	}
+	if len(chain) == 0 {
+		if !onlyKey {
+			return nil
+		}
+		for _, c := range certs {
+			if !c.bag.trusted {
+				c.used = true
+				chain = append(chain, c.cert)
+			}
+		}
+		return chain
+	}
+	return appendIssuers(chain, certs)
+}
+
+// appendIssuers follows the issuer of the chain's last certificate among
+// the certificates without a localKeyId, until a self-signed one or none.
+func appendIssuers(chain []*x509.Certificate, certs []*p12Cert) []*x509.Certificate {
+	for len(chain) <= len(certs) {
+		last := chain[len(chain)-1]
+		if bytes.Equal(last.RawIssuer, last.RawSubject) {
+			break
+		}
+		next := issuerOf(last, certs)
+		if next == nil {
+			break
+		}
+		next.used = true
+		chain = append(chain, next.cert)
+	}
+	return chain
+}
+
+func issuerOf(c *x509.Certificate, certs []*p12Cert) *p12Cert {
+	for _, o := range certs {
+		if o.bag.localKeyID == "" && !o.bag.trusted && bytes.Equal(o.cert.RawSubject, c.RawIssuer) {
+			return o
+		}
+	}
+	return nil
+}
+
+func keyBagEntry(b *p12Bag, certs []*x509.Certificate) *Entry {
+	e := &Entry{Alias: b.name, Kind: PrivateKeyEntry, Certificates: certs}
 	der := b.value
 	e.unlock = func(password []byte) (*Key, error) {
 		k, err := keyFromDER(der, password, "in PKCS#12")
 		var kerr *Error
 		if errors.As(err, &kerr) && errors.Is(err, ErrUnsupported) {
-			kerr.Fix = fmt.Sprintf("convert the entry with keytool, which writes PBES2: keytool -importkeystore -srckeystore <keystore> -srcstoretype PKCS12 -srcalias %s -destkeystore one.p12 -deststoretype PKCS12", alias)
+			kerr.Fix = fmt.Sprintf("convert the entry with keytool, which writes PBES2: keytool -importkeystore -srckeystore <keystore> -srcstoretype PKCS12 -srcalias %s -destkeystore one.p12 -deststoretype PKCS12", shellWord(e.Alias))
 		}
 		return k, err
 	}
 	return e
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but letters,
+// digits and _ . -.
+func shellWord(s string) string {
+	for _, r := range s {
+		if !(r == '_' || r == '.' || r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return "'" + string(bytes.ReplaceAll([]byte(s), []byte("'"), []byte(`'\''`))) + "'"
+		}
+	}
+	if s == "" {
+		return "''"
+	}
+	return s
 }
 
 func parseCertBag(der []byte) *x509.Certificate {

@@ -1,19 +1,51 @@
 package keystore
 
 import (
+	"crypto/cipher"
 	"crypto/des"
 	"crypto/sha1"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"hash"
 	"unicode/utf16"
 )
 
-// pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 appendix C): the PKCS#12 key
-// derivation with SHA-1, then 3DES-CBC. It is what `openssl pkcs8 -topk8`
-// wrote by default before OpenSSL 1.1, what `-v1 PBE-SHA1-3DES` still
-// writes, and how Java 8 and OpenSSL -legacy encrypt keys in PKCS#12 files.
+// The password-based encryption of PKCS#12 (RFC 7292 appendix C): the
+// PKCS#12 key derivation with SHA-1, then a block cipher in CBC mode.
+// pbeWithSHAAnd3-KeyTripleDES-CBC is what `openssl pkcs8 -topk8` wrote by
+// default before OpenSSL 1.1, what `-v1 PBE-SHA1-3DES` still writes, and
+// how Java 8 and OpenSSL -legacy encrypt keys in PKCS#12 files; the same
+// tools encrypt the certificates with pbeWithSHAAnd40BitRC2-CBC.
 
-var oidPBEWithSHA3DES = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 3}
+var (
+	oidPBEWithSHA3DES   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 3}
+	oidPBEWithSHA2DES   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 4}
+	oidPBEWithSHARC2128 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 5}
+	oidPBEWithSHARC240  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 6}
+)
+
+// pkcs12Cipher is one cipher of the PKCS#12 PBE schemes.
+type pkcs12Cipher struct {
+	name     string // as OpenSSL names the scheme
+	oid      asn1.ObjectIdentifier
+	keyLen   int
+	newBlock func(key []byte) (cipher.Block, error)
+}
+
+// pkcs12Ciphers are the schemes kollenoctl reads. The two RC4 schemes
+// (1.2.840.113549.1.12.1.1 and .2) are not among them: no current tool
+// writes them by default.
+var pkcs12Ciphers = []pkcs12Cipher{
+	{"PBE-SHA1-3DES", oidPBEWithSHA3DES, 24, des.NewTripleDESCipher},
+	{"PBE-SHA1-2DES", oidPBEWithSHA2DES, 16, newTwoKeyTripleDES},
+	{"PBE-SHA1-RC2-128", oidPBEWithSHARC2128, 16, func(k []byte) (cipher.Block, error) { return newRC2(k, 128) }},
+	{"PBE-SHA1-RC2-40", oidPBEWithSHARC240, 5, func(k []byte) (cipher.Block, error) { return newRC2(k, 40) }},
+}
+
+// newTwoKeyTripleDES is 3DES with keys K1, K2, K1.
+func newTwoKeyTripleDES(key []byte) (cipher.Block, error) {
+	return des.NewTripleDESCipher(append(append([]byte{}, key...), key[:8]...))
+}
 
 type pkcs12PBEParams struct {
 	Salt       []byte
@@ -21,11 +53,31 @@ type pkcs12PBEParams struct {
 }
 
 type pkcs12PBE struct {
+	cipher     pkcs12Cipher
 	salt       []byte
 	iterations int
 }
 
+// isPKCS12PBE reports whether oid is one of the schemes in pkcs12Ciphers.
+func isPKCS12PBE(oid asn1.ObjectIdentifier) bool {
+	_, ok := pkcs12CipherOf(oid)
+	return ok
+}
+
+func pkcs12CipherOf(oid asn1.ObjectIdentifier) (pkcs12Cipher, bool) {
+	for _, c := range pkcs12Ciphers {
+		if c.oid.Equal(oid) {
+			return c, true
+		}
+	}
+	return pkcs12Cipher{}, false
+}
+
 func parsePKCS12PBE(alg pkix.AlgorithmIdentifier) (*pkcs12PBE, error) {
+	c, ok := pkcs12CipherOf(alg.Algorithm)
+	if !ok {
+		return nil, errOldScheme(alg.Algorithm)
+	}
 	var params pkcs12PBEParams
 	if err := unmarshalAll(alg.Parameters.FullBytes, &params); err != nil {
 		return nil, errDamagedEncryption(err)
@@ -35,10 +87,10 @@ func parsePKCS12PBE(alg pkix.AlgorithmIdentifier) (*pkcs12PBE, error) {
 			"the private key's encryption asks for %d iterations; kollenoctl accepts 1 to %d",
 			params.Iterations, maxPBKDF2Iterations)
 	}
-	return &pkcs12PBE{salt: params.Salt, iterations: params.Iterations}, nil
+	return &pkcs12PBE{cipher: c, salt: params.Salt, iterations: params.Iterations}, nil
 }
 
-func (p *pkcs12PBE) name() string { return "PBE-SHA1-3DES" }
+func (p *pkcs12PBE) name() string { return p.cipher.name }
 
 func (p *pkcs12PBE) decrypt(data, password []byte) ([]byte, error) {
 	bmp, ok := bmpPassword(password)
@@ -46,9 +98,9 @@ func (p *pkcs12PBE) decrypt(data, password []byte) ([]byte, error) {
 		return nil, newError(ErrUnsupported, hintPlainKey,
 			"the password holds a character this encryption cannot encode (outside the Basic Multilingual Plane)")
 	}
-	key := pkcs12KDF(bmp, p.salt, 1, p.iterations, 24)
-	iv := pkcs12KDF(bmp, p.salt, 2, p.iterations, des.BlockSize)
-	return cbcDecrypt(des.NewTripleDESCipher, key, iv, data)
+	key := pkcs12KDF(sha1.New, bmp, p.salt, 1, p.iterations, p.cipher.keyLen)
+	iv := pkcs12KDF(sha1.New, bmp, p.salt, 2, p.iterations, des.BlockSize)
+	return cbcDecrypt(p.cipher.newBlock, key, iv, data)
 }
 
 // bmpPassword is the password as PKCS#12 hashes it: UTF-16BE, then two
@@ -65,24 +117,31 @@ func bmpPassword(password []byte) ([]byte, bool) {
 	return append(out, 0, 0), true
 }
 
-// pkcs12KDF is RFC 7292 appendix B.2 with SHA-1 (u = 20, v = 64): id 1
-// gives key bytes, 2 IV bytes, 3 MAC key bytes.
-func pkcs12KDF(password, salt []byte, id byte, iterations, size int) []byte {
-	const u, v = sha1.Size, 64
-	d := make([]byte, v)
-	for i := range d {
-		d[i] = id
+// pkcs12KDF is RFC 7292 appendix B.2 with hash h (u is its size, v its
+// block size: 20 and 64 for SHA-1): id 1 gives key bytes, 2 IV bytes,
+// 3 MAC key bytes.
+func pkcs12KDF(h func() hash.Hash, password, salt []byte, id byte, iterations, size int) []byte {
+	d := h()
+	v := d.BlockSize()
+	diversifier := make([]byte, v)
+	for i := range diversifier {
+		diversifier[i] = id
 	}
 	ii := append(fill(salt, v), fill(password, v)...)
 
 	var out []byte
 	for len(out) < size {
-		a := sha1.Sum(append(append([]byte{}, d...), ii...))
+		d.Reset()
+		d.Write(diversifier)
+		d.Write(ii)
+		a := d.Sum(nil)
 		for r := 1; r < iterations; r++ {
-			a = sha1.Sum(a[:])
+			d.Reset()
+			d.Write(a)
+			a = d.Sum(a[:0])
 		}
-		out = append(out, a[:]...)
-		addBlocks(ii, fill(a[:], v))
+		out = append(out, a...)
+		addBlocks(ii, fill(a, v))
 	}
 	return out[:size]
 }

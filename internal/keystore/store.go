@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -17,12 +18,13 @@ type EntryKind string
 const (
 	PrivateKeyEntry         EntryKind = "private key"
 	TrustedCertificateEntry EntryKind = "trusted certificate"
+	SecretKeyEntry          EntryKind = "secret key" // a symmetric key: listed, never extracted
 )
 
 // Entry is one entry of a keystore: a private key with its certificate
-// chain, or a trusted certificate.
+// chain, a trusted certificate, or a secret key.
 type Entry struct {
-	Alias        string // as stored; JKS lower-cases aliases unless written as CaseExactJKS
+	Alias        string // as stored, "" when it has none; JKS lower-cases aliases unless written as CaseExactJKS
 	Kind         EntryKind
 	Created      time.Time           // zero when the format has no date (PKCS#12)
 	Certificates []*x509.Certificate // leaf first; may be empty when not readable without a password
@@ -30,15 +32,26 @@ type Entry struct {
 	unlock func(password []byte) (*Key, error) // private key entries only
 }
 
+// Label is the alias as it can be printed: control characters escaped
+// (see Printable), and "(no alias)" for an entry without one, as a PKCS#12
+// file may hold.
+func (e *Entry) Label() string {
+	if e.Alias == "" {
+		return "(no alias)"
+	}
+	return Printable(e.Alias)
+}
+
 // Summary names the entry for lists in messages: "kolleno_jwt (private key;
-// CN=kolleno_jwt,O=Salesforce.com; expires 2027-01-31)".
+// CN=kolleno_jwt,O=Salesforce.com; expires 2027-01-31)". Text from the file
+// is escaped as by Printable.
 func (e *Entry) Summary() string {
 	parts := []string{string(e.Kind)}
 	if len(e.Certificates) > 0 {
 		c := e.Certificates[0]
-		parts = append(parts, c.Subject.String(), "expires "+c.NotAfter.UTC().Format(time.DateOnly))
+		parts = append(parts, Printable(c.Subject.String()), "expires "+c.NotAfter.UTC().Format(time.DateOnly))
 	}
-	return fmt.Sprintf("%s (%s)", e.Alias, strings.Join(parts, "; "))
+	return fmt.Sprintf("%s (%s)", e.Label(), strings.Join(parts, "; "))
 }
 
 // Store is an opened keystore.
@@ -208,8 +221,29 @@ func (s *Store) Key(e *Entry, keyPassword []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	k.Certificates = e.Certificates
+	k.Certificates = LeafFirst(k.Signer, e.Certificates)
 	return k, nil
+}
+
+// LeafFirst returns certs with the certificate of key moved to the front,
+// the others in their order: files do not always put it first (a PEM file
+// with other certificates before it, a PKCS#12 without localKeyId), and
+// what follows the key, in messages and in --cert-out, reads it as the
+// leaf. certs itself is not changed.
+func LeafFirst(key crypto.Signer, certs []*x509.Certificate) []*x509.Certificate {
+	out := make([]*x509.Certificate, 0, len(certs))
+	for _, c := range certs {
+		if Matches(key, c) {
+			out = append(out, c)
+			break
+		}
+	}
+	for _, c := range certs {
+		if len(out) == 0 || c != out[0] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func errWrongEntryPassword(alias string, explicit bool) *Error {

@@ -62,6 +62,12 @@ func TestOpenAndExtract(t *testing.T) {
 		{"openssl.p12", fixturePassword, "", "", FormatPKCS12, []string{"kolleno_jwt:p"}, "key-pkcs8.pem"},
 		{"openssl-legacy.p12", fixturePassword, "", "", FormatPKCS12, []string{"kolleno_jwt:p"}, "key-pkcs8.pem"},
 		{"multi.p12", fixturePassword, "Kolleno_JWT", "", FormatPKCS12, []string{"billing_cert:p", "kolleno_jwt:p", "partner_ca:t"}, "multi.jks:kolleno_jwt"},
+		{"p12-nomac.p12", fixturePassword, "", "", FormatPKCS12, []string{"kolleno_jwt:p"}, "key-pkcs8.pem"},
+		{"p12-des3.p12", fixturePassword, "", "", FormatPKCS12, []string{"kolleno_jwt:p"}, "key-pkcs8.pem"},
+		{"p12-sha384.p12", fixturePassword, "", "", FormatPKCS12, []string{"kolleno_jwt:p"}, "key-pkcs8.pem"},
+		{"p12-noname.p12", fixturePassword, "", "", FormatPKCS12, []string{":p"}, "key-pkcs8.pem"},
+		{"secret-key.p12", fixturePassword, "", "", FormatPKCS12, []string{"aes_key:s", "kolleno_jwt:p"}, "secret-key.p12:kolleno_jwt"},
+		{"escapes.p12", fixturePassword, "", "", FormatPKCS12, []string{"evil\x1b[2Jalias:p"}, "key-pkcs8.pem"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"/"+tt.alias, func(t *testing.T) {
@@ -123,8 +129,15 @@ func TestOpenErrors(t *testing.T) {
 		{"multi.jks", fixturePassword, "Partner_CA", "", ErrNoPrivateKey, "trusted certificate, not a private key"},
 		{"trusted-only.jks", fixturePassword, "", "", ErrNoPrivateKey, "holds no private key; it holds: partner_ca (trusted certificate;"},
 		{"multi.p12", fixturePassword, "", "", ErrAmbiguous, "2 private keys"},
-		{"openssl.p12", "wrong-pass", "", "", ErrWrongPassword, "password is wrong"},
-		{"keytool-default.jks", "wrong-pass", "", "", ErrWrongPassword, "password is wrong"},
+		{"openssl.p12", "wrong-pass", "", "", ErrWrongPassword, "password is wrong, or the file is damaged"},
+		{"keytool-default.jks", "wrong-pass", "", "", ErrWrongPassword, "password is wrong, or the file is damaged"},
+		{"p12-nomac.p12", "wrong-pass", "", "", ErrWrongPassword, "password is wrong, or the file is damaged"},
+		{"damaged.p12", fixturePassword, "", "", ErrDamaged, "the keystore password is right, but the file is damaged: its integrity check (MAC) fails"},
+		{"damaged.p12", "wrong-pass", "", "", ErrWrongPassword, "password is wrong, or the file is damaged"},
+		{"truncated.p12", fixturePassword, "", "", ErrDamaged, "the keystore is cut short or damaged: it has 1200 of the"},
+		{"truncated.p12", "", "", "", ErrDamaged, "cut short"},
+		{"crlf.p12", fixturePassword, "", "", ErrDamaged, "it was copied as text, which turned its line ends into CRLF"},
+		{"p12-rc4.p12", fixturePassword, "", "", ErrUnsupported, "encrypted in a way kollenoctl does not read (algorithm 1.2.840.113549.1.12.1.1)"},
 		{"store.jceks", fixturePassword, "", "", ErrUnsupported, "JCEKS"},
 		{"store.jceks", "wrong-pass", "", "", ErrWrongPassword, "wrong"},
 		{"key-pkcs8.pem", fixturePassword, "", "", ErrUnsupported, "not a keystore"},
@@ -141,6 +154,22 @@ func TestOpenErrors(t *testing.T) {
 				t.Errorf("no hint on %v", err)
 			}
 		})
+	}
+}
+
+// TestPKCS12ErrorHints: the hints of the PKCS#12 failures an admin can fix
+// by converting or copying the file name the way to do it.
+func TestPKCS12ErrorHints(t *testing.T) {
+	tests := map[string]string{
+		"p12-rc4.p12":   "keytool -importkeystore -srckeystore <keystore> -srcstoretype PKCS12 -destkeystore converted.p12 -deststoretype PKCS12",
+		"truncated.p12": "copy the keystore again as a binary file",
+		"crlf.p12":      "a copy in text mode",
+	}
+	for file, want := range tests {
+		_, err := Open(readFixture(t, file), []byte(fixturePassword))
+		if !strings.Contains(hintOf(err), want) {
+			t.Errorf("%s: hint %q, want it to contain %q", file, hintOf(err), want)
+		}
 	}
 }
 
@@ -227,28 +256,64 @@ func TestEmptyPasswordIsAPassword(t *testing.T) {
 }
 
 // TestOpenLegacyMultiKeyPKCS12: a PKCS#12 with several keys in Java 8's
-// algorithms. The keys (3DES) are read; the certificates (RC2-40) are not,
-// which the TODO in openPKCS12 records.
+// algorithms: 3DES keys, certificates encrypted with RC2-40. Every key
+// comes with its certificate, and the trusted certificate is listed.
 func TestOpenLegacyMultiKeyPKCS12(t *testing.T) {
+	fps := oracle(t)
 	s, err := Open(readFixture(t, "multi-legacy.p12"), []byte(fixturePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(entryList(s), " "); got != "billing_cert:p kolleno_jwt:p" {
+	if got := strings.Join(entryList(s), " "); got != "billing_cert:p kolleno_jwt:p partner_ca:t" {
 		t.Errorf("entries %s", got)
 	}
-	e, err := s.Select("kolleno_jwt")
+	for _, alias := range []string{"kolleno_jwt", "billing_cert"} {
+		e, err := s.Select(alias)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(e.Certificates) != 1 {
+			t.Fatalf("%s: %d certificates, want 1", alias, len(e.Certificates))
+		}
+		k, err := s.Key(e, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fps["multi.jks:"+alias]
+		if got := PublicKeySHA256(k.Signer.Public()); got != want {
+			t.Errorf("%s: key fingerprint %s, want %s", alias, got, want)
+		}
+		if got := PublicKeySHA256(k.Certificates[0].PublicKey); got != want {
+			t.Errorf("%s: certificate fingerprint %s, want %s", alias, got, want)
+		}
+		if _, err := s.Key(e, []byte("wrong")); err != nil {
+			t.Errorf("a wrong key password should fall back to the store password: %v", err)
+		}
+	}
+}
+
+// TestPBMAC1: the PBMAC1 test vectors of RFC 9579 appendix A, password
+// 1234: A.1 is sound; A.4 has a wrong iteration count, so its MAC fails
+// although the password decrypts it.
+func TestPBMAC1(t *testing.T) {
+	a1, a4 := rfcVector(t, "rfc9579-a1.p12.b64"), rfcVector(t, "rfc9579-a4.p12.b64")
+	s, err := Open(a1, []byte("1234"))
+	if err != nil || !s.Verified || len(s.PrivateKeys()) != 1 {
+		t.Fatalf("A.1: %v", err)
+	}
+	if _, err := Open(a1, []byte("4321")); !errors.Is(err, ErrWrongPassword) {
+		t.Errorf("A.1 with a wrong password: %v", err)
+	}
+	if _, err := Open(a4, []byte("1234")); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "MAC") {
+		t.Errorf("A.4: %v, want a damaged-file error about the MAC", err)
+	}
+}
+
+func rfcVector(t *testing.T, name string) []byte {
+	t.Helper()
+	der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(readFixture(t, name))), ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := s.Key(e, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := PublicKeySHA256(k.Signer.Public()), oracle(t)["multi.jks:kolleno_jwt"]; got != want {
-		t.Errorf("fingerprint %s, want %s", got, want)
-	}
-	if _, err := s.Key(e, []byte("wrong")); err != nil {
-		t.Errorf("a wrong key password should fall back to the store password: %v", err)
-	}
+	return der
 }

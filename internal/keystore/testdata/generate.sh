@@ -6,6 +6,9 @@
 # fingerprints.txt, written by OpenSSL from the same files, is the oracle the
 # tests compare against.
 #
+# rfc9579-*.p12.b64 are not made here: they are the PBMAC1 test vectors of
+# RFC 9579 appendix A (password 1234), base64 as the RFC prints them.
+#
 # Passwords: stores and keys "kolleno-pass" unless a file says otherwise;
 # encrypted PEM keys "key-pass"; keypass.jks has key password "other-pass";
 # nonascii-latin1.jks "pässwörd-Ä1" and nonascii-wide.jks "zażółć-€uro",
@@ -107,6 +110,48 @@ openssl genpkey -paramfile "$tmp/dsa.param" -out dsa.pem
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/other.key" 2>/dev/null
 openssl req -new -x509 -key "$tmp/other.key" -days $DAYS -subj "/CN=other" -out other-cert.pem
 
+# --- PKCS#12 variants ------------------------------------------------------------
+# OpenSSL's other options: no MAC, PBES2 with 3DES, a SHA-384 MAC, no
+# friendlyName (no alias), and RC4-encrypted certificates, which kollenoctl
+# does not read.
+p12() { openssl pkcs12 -export -inkey key-pkcs8.pem -in cert.pem -passout pass:$PW "$@"; }
+p12 -name kolleno_jwt -nomac -out p12-nomac.p12
+p12 -name kolleno_jwt -keypbe DES-EDE3-CBC -certpbe DES-EDE3-CBC -out p12-des3.p12
+p12 -name kolleno_jwt -macalg sha384 -out p12-sha384.p12
+p12 -out p12-noname.p12
+p12 -legacy -certpbe PBE-SHA1-RC4-128 -out p12-rc4.p12
+# A secret key entry beside the key pair.
+genkey secret-key.p12 PKCS12 kolleno_jwt
+kt -genseckey -keystore secret-key.p12 -storetype PKCS12 -storepass "$PW" -keypass "$PW" \
+	-alias aes_key -keyalg AES -keysize 128
+# Damaged copies of keytool-default.jks: cut short; copied as text (LF
+# turned into CRLF); a byte changed where its certificate is encrypted.
+head -c 1200 keytool-default.jks >truncated.p12
+perl -pe 's/\n/\r\n/g' keytool-default.jks >crlf.p12
+if cmp -s keytool-default.jks crlf.p12; then
+	echo "generate.sh: keytool-default.jks holds no LF byte to turn into CRLF; run it again" >&2
+	exit 1
+fi
+cp keytool-default.jks damaged.p12
+printf '\125' | dd of=damaged.p12 bs=1 seek=1500 conv=notrunc status=none
+
+# --- text from files that would act on a terminal ---------------------------------
+# A subject with colour and window-title escape codes, an alias that clears
+# the screen.
+openssl req -new -x509 -key key-pkcs8.pem -days $DAYS -utf8 \
+	-subj "/CN=$(printf 'evil\033[31mred\033]0;pwned\007')/O=Acme" -out escapes-cert.pem
+openssl pkcs12 -export -inkey key-pkcs8.pem -in escapes-cert.pem -name "$(printf 'evil\033[2Jalias')" \
+	-passout pass:$PW -out escapes.p12
+
+# --- Windows encodings ---------------------------------------------------------------
+# The key saved as UTF-16 with a byte-order mark (PowerShell 5's Out-File and
+# >), little- and big-endian; password files with a UTF-8 BOM (Notepad) and
+# in UTF-16LE with a BOM and CRLF (PowerShell 5's echo pw > pw.txt).
+{ printf '\377\376'; iconv -f UTF-8 -t UTF-16LE key-pkcs8.pem; } >key-utf16le.pem
+{ printf '\376\377'; iconv -f UTF-8 -t UTF-16BE key-pkcs8.pem; } >key-utf16be.pem
+printf '\357\273\277%s\r\n' "$PW" >pw-utf8-bom.txt
+{ printf '\377\376'; printf '%s\r\n' "$PW" | iconv -f UTF-8 -t UTF-16LE; } >pw-utf16.txt
+
 # --- the oracle: SHA-256 of each key's public key, as OpenSSL computes it -------
 spki() { openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -c1-64 | tr a-f A-F | sed 's/../&:/g; s/:$//'; }
 certspki() { openssl x509 -noout -pubkey | spki; }
@@ -119,7 +164,7 @@ certspki() { openssl x509 -noout -pubkey | spki; }
 	echo "cert.pem-sha1 $(openssl x509 -in cert.pem -noout -fingerprint -sha1 | cut -d= -f2)"
 	for spec in sf-export.jks:kolleno_jwt multi.jks:kolleno_jwt multi.jks:billing_cert keypass.jks:kolleno_jwt \
 		mixedcase.jks:Kolleno_JWT_Mixed ec.jks:ec_key expired.jks:old_cert rsa1024.jks:small_key keytool-default.jks:kolleno_jwt \
-		store.jceks:kolleno_jwt; do
+		store.jceks:kolleno_jwt secret-key.p12:kolleno_jwt; do
 		f=${spec%%:*} a=${spec#*:} type=
 		[ "$f" = mixedcase.jks ] && type="-storetype CaseExactJKS"
 		# shellcheck disable=SC2086 # $type is empty or two words
