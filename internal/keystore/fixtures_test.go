@@ -200,3 +200,24 @@ func TestSeveralKeysHint(t *testing.T) {
 		t.Errorf("two keys and a certificate: %v, hint %q", err, h)
 	}
 }
+
+// TestParseKeyPutsItsCertificateFirst: in a PEM file where another
+// certificate comes before the key's own (cat other.crt kolleno.crt
+// kolleno.key), the key's comes first, the other after it.
+func TestParseKeyPutsItsCertificateFirst(t *testing.T) {
+	var pem []byte
+	for _, f := range []string{"other-cert.pem", "cert.pem", "key-pkcs8.pem"} {
+		pem = append(pem, readFixture(t, f)...)
+	}
+	k, err := ParseKey(pem, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k.Certificates) != 2 {
+		t.Fatalf("%d certificates, want 2", len(k.Certificates))
+	}
+	if !Matches(k.Signer, k.Certificates[0]) || k.Certificates[1].Subject.CommonName != "other" {
+		t.Errorf("certificates %s, %s: want the key's first, then CN=other",
+			k.Certificates[0].Subject, k.Certificates[1].Subject)
+	}
+}

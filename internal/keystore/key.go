@@ -138,7 +138,7 @@ func pickPEMKey(keys []*pem.Block, certs []*x509.Certificate, others []string,
 	if err != nil {
 		return nil, err
 	}
-	k.Certificates = certs
+	k.Certificates = LeafFirst(k.Signer, certs)
 	return k, nil
 }
 
