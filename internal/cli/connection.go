@@ -241,13 +241,14 @@ func progressPrinter(ios *IOStreams) func(jwtflow.Attempt) {
 	}
 }
 
-// attemptOutcome says in a few words how an attempt ended.
+// attemptOutcome says in a few words how an attempt ended, with the control
+// characters of the server's words escaped.
 func attemptOutcome(a jwtflow.Attempt) string {
 	switch {
 	case a.Error != "":
-		return a.Error + ": " + a.Description
+		return jwtflow.Printable(a.Error + ": " + a.Description)
 	case a.Problem != "":
-		return a.Problem
+		return jwtflow.Printable(a.Problem)
 	case a.Status != 0:
 		return fmt.Sprintf("HTTP %d", a.Status)
 	}

@@ -112,7 +112,9 @@ func printLoginSuccess(ios *IOStreams, username string, res *jwtflow.Result, sho
 	w := ios.Out
 	mark := Paint(ios.ColorOut(), ansiGreen, "✓")
 	fmt.Fprintf(w, "%s Logged in to Salesforce as %s\n", mark, username)
-	row := func(label, value string) { fmt.Fprintf(w, "  %-14s %s\n", label+":", value) }
+	row := func(label, value string) {
+		fmt.Fprintf(w, "  %-14s %s\n", label+":", jwtflow.Printable(value))
+	}
 	row("org ID", res.OrgID)
 	row("user ID", res.UserID)
 	row("instance URL", res.InstanceURL)
@@ -161,11 +163,13 @@ func allAlike(attempts []jwtflow.Attempt) bool {
 	return true
 }
 
-// printRefusal writes Salesforce's answer verbatim, what was sent, and the
-// catalogue's explanation.
+// printRefusal writes Salesforce's answer verbatim (its control characters
+// escaped), what was sent, and the catalogue's explanation.
 func printRefusal(w io.Writer, e *jwtflow.RefusedError) {
 	fmt.Fprintf(w, "Salesforce refused the login (HTTP %d)\n", e.Status)
-	row := func(label, value string) { fmt.Fprintf(w, "  %-19s %s\n", label+":", value) }
+	row := func(label, value string) {
+		fmt.Fprintf(w, "  %-19s %s\n", label+":", jwtflow.Printable(value))
+	}
 	row("error", e.Code)
 	row("error_description", e.Description)
 	row("login URL", e.LoginURL)

@@ -525,3 +525,58 @@ func TestLoginEveryCatalogueEntry(t *testing.T) {
 		}
 	}
 }
+
+// runLoginAt runs login with args against a login URL the test serves.
+func runLoginAt(t *testing.T, f *loginFixture, loginURL string, args ...string) loginRun {
+	t.Helper()
+	base := []string{"login", "--consumer-key", loginTestKey, "--username", loginTestUser,
+		"--key", f.keyPath, "--login-url", loginURL}
+	return runMain("", append(base, args...)...)
+}
+
+// answerWith serves every token request with status and body as JSON.
+func answerWith(t *testing.T, status int, body map[string]string) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(body)
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// hostile would clear the screen, set the window title, ring the bell and
+// forge a hint line if it reached the terminal as it came.
+const hostile = "user hasn't approved\x1b[2J\x1b]0;pwned\x07 this\r consumer\nhint: run rm -rf ~"
+
+// TestLoginEscapesServerText: Salesforce's words reach stderr verbatim but
+// with their control characters escaped, on every line that shows them;
+// --json carries them as JSON strings.
+func TestLoginEscapesServerText(t *testing.T) {
+	clearKollenoEnv(t)
+	fastRetries(t)
+	f := newLoginFixture(t)
+	refusal := answerWith(t, 400, map[string]string{"error": "invalid_grant\x1b[31m",
+		"error_description": hostile})
+	unavailable := answerWith(t, 503, map[string]string{"error": "x", "error_description": hostile})
+	for _, r := range []loginRun{
+		runLoginAt(t, f, refusal.URL),
+		runLoginAt(t, f, unavailable.URL, "--timeout", "200ms"),
+	} {
+		if strings.ContainsAny(r.stderr, "\x1b\x07\r") || strings.Contains(r.stderr, "\nhint: run") {
+			t.Errorf("control characters reach stderr:\n%q", r.stderr)
+		}
+		if !strings.Contains(r.stderr, `\x1b[2J\x1b]0;pwned\a this\r consumer\nhint: run rm -rf ~`) {
+			t.Errorf("stderr lacks the description, escaped:\n%s", r.stderr)
+		}
+	}
+	js := runLoginAt(t, f, refusal.URL, "--json")
+	var got loginJSON
+	if err := json.Unmarshal([]byte(js.stdout), &got); err != nil || got.Error == nil {
+		t.Fatalf("--json: %v\n%s", err, js.stdout)
+	}
+	if got.Error.ErrorDescription != hostile || got.Attempts[0].ErrorDescription != hostile {
+		t.Errorf("--json error_description %q, want Salesforce's verbatim", got.Error.ErrorDescription)
+	}
+}

@@ -49,8 +49,10 @@ type RefusedError struct {
 	KeyFingerprint string
 }
 
+// Error quotes Salesforce's error and error_description, their control
+// characters escaped (see [Printable]).
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("Salesforce refused the login: %s: %s", e.Code, e.Description)
+	return Printable(fmt.Sprintf("Salesforce refused the login: %s: %s", e.Code, e.Description))
 }
 
 // ExitCode is 3: Salesforce refused the login.
@@ -92,7 +94,7 @@ func (e *UnreachableError) Error() string {
 	if e.Earlier != "" && e.Earlier != e.Problem {
 		msg += "; before that: " + e.Earlier
 	}
-	return msg
+	return Printable(msg)
 }
 
 // ExitCode is 5: Salesforce could not be reached.
@@ -128,7 +130,7 @@ type UnexpectedAnswerError struct {
 }
 
 func (e *UnexpectedAnswerError) Error() string {
-	return fmt.Sprintf("unexpected answer from %s: %s", e.LoginURL, e.Problem)
+	return Printable(fmt.Sprintf("unexpected answer from %s: %s", e.LoginURL, e.Problem))
 }
 
 // ExitCode is 5: what answered was not Salesforce's login server.

@@ -195,6 +195,8 @@ func (s *session) attempt(ctx context.Context) outcome {
 		o = postAssertion(reqCtx, s.Client, s.login.TokenURL(), assertion)
 		cancel()
 	}
+	// What the server sent is shown as text: escape its control characters.
+	o.problem, o.location = Printable(o.problem), Printable(o.location)
 	s.noteClock(o)
 	if !o.cut {
 		s.lastFailure = o
