@@ -45,6 +45,8 @@ const (
 		"Manage Profiles or Manage Permission Sets and add the integration user's."
 	waitForPropagation = "A change to the app takes 2 to 10 minutes to reach every login " +
 		"server: wait, or rerun with --retry-for 10m to keep trying until it works."
+	waitForNewApp = "A new app takes up to 10 minutes to reach every login server: rerun with " +
+		"--retry-for 10m to keep trying until it works."
 	prodOrSandbox = "Use the login URL of the org the user is in: https://login.salesforce.com " +
 		"or the My Domain for production, https://test.salesforce.com (--sandbox) or the " +
 		"sandbox's My Domain for a sandbox, where the username ends in .sandboxname."
@@ -141,8 +143,7 @@ var Catalogue = []CatalogueEntry{
 		Fix: []string{consumerKeyWhere + ".",
 			"Use the login URL of the org that holds the app (--sandbox or the sandbox's My " +
 				"Domain for a sandbox): an app is known only in its own org.",
-			"A new app takes up to 10 minutes to reach every login server: rerun with " +
-				"--retry-for 10m to keep trying until it works."},
+			waitForNewApp},
 		Propagation: true,
 		Source:      "reference §3 (forrest#184, #290; salesforce-jwt-bearer-token-flow#4)",
 	},
@@ -271,7 +272,9 @@ var Catalogue = []CatalogueEntry{
 		Fix: []string{"External Client App Manager > your app > Edit Settings > OAuth Settings " +
 			"> Selected OAuth Scopes (Connected App: App Manager > your app > Edit > Selected " +
 			"OAuth Scopes): add \"Manage user data via APIs (api)\" and \"Perform requests at " +
-			"any time (refresh_token, offline_access)\".", waitForPropagation},
+			"any time (refresh_token, offline_access)\".",
+			"A change to the app takes 2 to 10 minutes to reach every login server: wait " +
+				"before trying again."},
 		Source: "reference §3",
 	},
 	{
@@ -309,6 +312,9 @@ var Catalogue = []CatalogueEntry{
 		Fix: []string{loginHistory},
 	},
 }
+
+// isRetryAdvice reports whether a fix is the advice to rerun with --retry-for.
+func isRetryAdvice(fix string) bool { return fix == waitForPropagation || fix == waitForNewApp }
 
 // Lookup returns the catalogue entry that explains an answer: the entry for
 // the exact error and description, else the catch-all for the error, else

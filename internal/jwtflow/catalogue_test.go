@@ -125,3 +125,21 @@ func TestPropagationAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryAdvice: every entry --retry-for retries advises it, and only in
+// the lines RefusedError.Hint drops once --retry-for was given.
+func TestRetryAdvice(t *testing.T) {
+	for _, e := range Catalogue {
+		advised := false
+		for _, fix := range e.Fix {
+			if isRetryAdvice(fix) {
+				advised = true
+			} else if strings.Contains(fix, "--retry-for") {
+				t.Errorf("%s: %q mentions --retry-for outside the retry advice", e.ID, fix)
+			}
+		}
+		if advised != e.Propagation {
+			t.Errorf("%s: retry advice %v, Propagation %v", e.ID, advised, e.Propagation)
+		}
+	}
+}

@@ -47,6 +47,9 @@ type RefusedError struct {
 	// KeyFingerprint is the SHA-256 of the private key's public key, for
 	// comparing with the certificate uploaded to the app.
 	KeyFingerprint string
+	// RetryFor is Request.RetryFor: how long the answers of a just-changed
+	// app were retried; zero when they were not.
+	RetryFor time.Duration
 }
 
 // Error quotes Salesforce's error and error_description, their control
@@ -69,7 +72,38 @@ func (e *RefusedError) Hint() string {
 	if e.Entry.ID == "invalid-assertion" && e.KeyFingerprint != "" {
 		lines = append(lines, "the private key's public-key SHA-256 is "+e.KeyFingerprint)
 	}
-	return strings.Join(append(lines, e.Entry.Fix...), "\n")
+	if e.RetryFor <= 0 || !e.Entry.Propagation {
+		return strings.Join(append(lines, e.Entry.Fix...), "\n")
+	}
+	for _, fix := range e.Entry.Fix {
+		if !isRetryAdvice(fix) {
+			lines = append(lines, fix)
+		}
+	}
+	return strings.Join(append(lines, e.ranOut()), "\n")
+}
+
+// ranOut replaces the advice to rerun with --retry-for once it was given.
+func (e *RefusedError) ranOut() string {
+	return fmt.Sprintf("--retry-for %s ran out after %s; a change to the app can take up to "+
+		"10 minutes to reach every login server: give a longer --retry-for if it was made just "+
+		"now, otherwise the setting above is still wrong", shortDuration(e.RetryFor),
+		plural(len(e.Attempts), "attempt"))
+}
+
+// shortDuration writes d without zero units: 10m, not 10m0s.
+func shortDuration(d time.Duration) string {
+	s := d.Round(time.Second).String()
+	if d < time.Second {
+		s = d.String()
+	}
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // UnreachableError means no usable answer came from the login URL: network

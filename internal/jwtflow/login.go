@@ -28,7 +28,9 @@ type Request struct {
 	Timeout time.Duration
 	// RetryFor, when not zero, also retries the answers an app changed in
 	// the last minutes gives (CatalogueEntry.Propagation) until that much
-	// time has passed since the start. The login may then take that long.
+	// time has passed since the start, the last pause shortened to end
+	// then. The login may then take that long, plus Timeout for the last
+	// attempt.
 	RetryFor time.Duration
 
 	Client   *http.Client     // nil for NewHTTPClient(nil)
@@ -134,7 +136,7 @@ func newSession(r Request) (*session, error) {
 		return nil, err
 	}
 	s := &session{Request: r, login: login, audience: aud, original: aud, start: time.Now()}
-	s.deadline = s.start.Add(max(r.Timeout, r.RetryFor))
+	s.deadline = s.start.Add(r.RetryFor + r.Timeout)
 	return s, nil
 }
 
@@ -249,12 +251,12 @@ func (s *session) decideRefused(e *CatalogueEntry) (string, time.Duration) {
 	if !e.Propagation || s.RetryFor <= 0 {
 		return "", 0
 	}
-	s.retries[1]++
-	wait := s.Backoff(s.retries[1], true)
-	if time.Now().Add(wait).Before(s.start.Add(s.RetryFor)) {
-		return "retry", wait
+	left := time.Until(s.start.Add(s.RetryFor))
+	if left <= 0 {
+		return "", 0
 	}
-	return "", 0
+	s.retries[1]++
+	return "retry", min(s.Backoff(s.retries[1], true), left)
 }
 
 // pause reports the attempt just made and waits; false when the time is up.
@@ -302,7 +304,7 @@ func (s *session) serverClock() ServerClock {
 func (s *session) refused(o outcome) *RefusedError {
 	return &RefusedError{
 		Status: o.status, Code: o.answer.Error, Description: o.answer.ErrorDescription,
-		LoginURL: s.login.URL, Claims: s.lastClaim.Masked(),
+		LoginURL: s.login.URL, Claims: s.lastClaim.Masked(), RetryFor: s.RetryFor,
 		Entry:          Lookup(o.answer.Error, o.answer.ErrorDescription),
 		Attempts:       s.attempts,
 		ServerClock:    s.serverClock(),

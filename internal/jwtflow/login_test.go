@@ -544,3 +544,42 @@ func checkNoSecrets(t *testing.T, text string, assertions []string) {
 		t.Errorf("output holds a secret: %q", text)
 	}
 }
+
+// TestLoginRetryForShorterThanPause: a --retry-for shorter than the pause
+// before the next attempt still retries, the pause cut to end with it, and
+// the hint says it ran out instead of suggesting --retry-for again.
+func TestLoginRetryForShorterThanPause(t *testing.T) {
+	ts := newTokenServer(t, func(_ int, _ Claims, w http.ResponseWriter) {
+		refuse(w, "invalid_client_id", "client identifier invalid")
+	})
+	req := testRequest(t, ts.URL)
+	req.RetryFor = 300 * time.Millisecond
+	req.Backoff = func(int, bool) time.Duration { return time.Hour }
+	var progress []Attempt
+	req.Progress = func(a Attempt) { progress = append(progress, a) }
+	_, err := Login(context.Background(), req)
+	var re *RefusedError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v, want the refusal", err)
+	}
+	if ts.requests() != 2 || len(progress) != 1 || progress[0].Wait > req.RetryFor {
+		t.Fatalf("%d requests, progress %+v; want 2, the pause cut to at most %v",
+			ts.requests(), progress, req.RetryFor)
+	}
+	hint := re.Hint()
+	if strings.Contains(hint, "--retry-for 10m") ||
+		!strings.Contains(hint, "--retry-for 300ms ran out after 2 attempts") {
+		t.Errorf("hint %q", hint)
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", 25 * time.Second: "25s", 90 * time.Second: "1m30s",
+		2 * time.Hour: "2h", 300 * time.Millisecond: "300ms",
+	} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
