@@ -2,11 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"golang.org/x/term"
+
+	"github.com/kolleno/kollenoctl/internal/keystore"
 )
 
 // maxSecretFile caps what a password file may hold; a password is short, and
@@ -25,7 +29,9 @@ type secretSource struct {
 
 // read returns the secret, or ok=false when no source has one and no terminal
 // can be asked. A file loses exactly one trailing newline (LF or CRLF), as
-// `echo pass > file` and editors add one.
+// `echo pass > file` and editors add one, and what Windows tools put around
+// the text: a UTF-8 byte-order mark (Notepad), or UTF-16 with one
+// (PowerShell 5's `echo pass > file`), which is read as UTF-8.
 func (s secretSource) read(ios *IOStreams) (secret []byte, ok bool, err error) {
 	switch {
 	case s.File != "":
@@ -52,8 +58,11 @@ func (s secretSource) readFile(ios *IOStreams) ([]byte, error) {
 	} else {
 		f, err := os.Open(s.File)
 		if err != nil {
-			return nil, errorf(fmt.Sprintf("check the path given to %s", s.FileFlag),
-				"cannot read the password file: %v", err)
+			hint := fmt.Sprintf("check the path given to %s", s.FileFlag)
+			if errors.Is(err, fs.ErrPermission) {
+				hint = openHint(err)
+			}
+			return nil, errorf(hint, "cannot read the password file: %v", err)
 		}
 		defer f.Close()
 		r = f
@@ -66,6 +75,7 @@ func (s secretSource) readFile(ios *IOStreams) ([]byte, error) {
 		return nil, errorf(fmt.Sprintf("%s takes a file that holds only the password", s.FileFlag),
 			"%s is larger than 64 KiB; that is not a password file", describeFile(s.File))
 	}
+	data = keystore.DecodeText(data)
 	data = bytes.TrimSuffix(data, []byte("\n"))
 	data = bytes.TrimSuffix(data, []byte("\r"))
 	return data, nil

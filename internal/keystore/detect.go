@@ -64,7 +64,8 @@ func Detect(data []byte) Format {
 // classify returns the format and the bytes to parse in that format: the
 // text with its mangling undone, or what a base64 wrapping held.
 func classify(data []byte) (Format, []byte) {
-	if len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0 {
+	data = DecodeText(data)
+	if len(bytes.TrimSpace(data)) == 0 {
 		return FormatEmpty, nil
 	}
 	if f := javaFormat(data); f != FormatUnknown {

@@ -27,6 +27,8 @@ func TestParseKeyFixtures(t *testing.T) {
 		{"key-bag-attributes.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
 		{"key-crlf.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
 		{"key-bom.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"key-utf16le.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
+		{"key-utf16be.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
 		{"key-and-cert.pem", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 1},
 		{"key-escaped.txt", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
 		{"key-joined.txt", "", "PKCS#8 PEM", "", "key-pkcs8.pem", 0},
@@ -118,6 +120,8 @@ func TestDetectFixtures(t *testing.T) {
 		"key-escaped.txt":      FormatPEM,
 		"key-base64.txt":       FormatPEM,
 		"key-bom.pem":          FormatPEM,
+		"key-utf16le.pem":      FormatPEM,
+		"key-utf16be.pem":      FormatPEM,
 		"key-pkcs8.der":        FormatDERKey,
 		"key-pkcs1.der":        FormatDERKey,
 		"key-pkcs8-aes128.der": FormatDERKey,
@@ -219,5 +223,21 @@ func TestParseKeyPutsItsCertificateFirst(t *testing.T) {
 	if !Matches(k.Signer, k.Certificates[0]) || k.Certificates[1].Subject.CommonName != "other" {
 		t.Errorf("certificates %s, %s: want the key's first, then CN=other",
 			k.Certificates[0].Subject, k.Certificates[1].Subject)
+	}
+}
+
+func TestDecodeText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"\xef\xbb\xbfpw\r\n", "pw\r\n"},
+		{"\xff\xfep\x00\xe4\x00\r\x00\n\x00", "p\u00e4\r\n"},
+		{"\xfe\xff\x00p\x01\x42", "p\u0142"},
+		{"\xff\xfep\x00w", "\xff\xfep\x00w"},                                     // odd length: not UTF-16
+		{"\xfe\xed\xfe\xed\x00\x00\x00\x02", "\xfe\xed\xfe\xed\x00\x00\x00\x02"}, // JKS
+		{"plain", "plain"},
+	}
+	for _, tt := range tests {
+		if got := string(DecodeText([]byte(tt.in))); got != tt.want {
+			t.Errorf("DecodeText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

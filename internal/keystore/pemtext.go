@@ -3,9 +3,11 @@ package keystore
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/pem"
 	"regexp"
 	"sync"
+	"unicode/utf16"
 )
 
 // PEM as admins hand it over is often not what encoding/pem accepts: a
@@ -26,7 +28,39 @@ var (
 	headerLineRE = lazyRegexp(`(?m)^[ \t]*[A-Za-z][A-Za-z0-9-]*:.*$`)
 )
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+var (
+	utf8BOM    = []byte{0xEF, 0xBB, 0xBF}
+	utf16LEBOM = []byte{0xFF, 0xFE}
+	utf16BEBOM = []byte{0xFE, 0xFF}
+)
+
+// DecodeText undoes what Windows editors and shells do to a text file: it
+// strips a UTF-8 byte-order mark (Notepad), and turns UTF-16 that starts
+// with a byte-order mark (PowerShell 5's Out-File and 'echo pw > pw.txt')
+// into UTF-8. Anything else, binary files included, is returned as it is:
+// no keystore or DER file starts with those marks. The CLI reads password
+// files through it too.
+func DecodeText(data []byte) []byte {
+	switch {
+	case bytes.HasPrefix(data, utf8BOM):
+		return data[len(utf8BOM):]
+	case len(data)%2 == 1:
+		return data
+	case bytes.HasPrefix(data, utf16LEBOM):
+		return decodeUTF16(data[2:], binary.LittleEndian)
+	case bytes.HasPrefix(data, utf16BEBOM):
+		return decodeUTF16(data[2:], binary.BigEndian)
+	}
+	return data
+}
+
+func decodeUTF16(b []byte, order binary.ByteOrder) []byte {
+	units := make([]uint16, len(b)/2)
+	for i := range units {
+		units[i] = order.Uint16(b[2*i:])
+	}
+	return []byte(string(utf16.Decode(units)))
+}
 
 // unmangle undoes what copying through text systems does to PEM: a leading
 // BOM, and newlines written as the two characters \n. It returns data
