@@ -13,7 +13,8 @@ import (
 func FuzzParseLoginURL(f *testing.F) {
 	for _, s := range []string{"", "https://login.salesforce.com/", "http://127.0.0.1:8080/x/",
 		"https://acme.lightning.force.com", "acme.my.salesforce.com", "https://u:p@h/",
-		"https://site.force.com/customers//", "HTTPS://[::1]:1/", "https://a.b/\x00"} {
+		"https://site.force.com/customers//", "HTTPS://[::1]:1/", "https://a.b/\x00",
+		"https://login.salesforce.com.:443", "http://[::1]:80/", "https://a..b."} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}

@@ -47,7 +47,7 @@ func (k HostKind) IsProduction() bool { return k == HostProduction || k == HostM
 type LoginURL struct {
 	URL     string   // cleaned: scheme and host lowercase, no trailing slash
 	Origin  string   // scheme://host[:port]
-	Host    string   // host without port, lowercase
+	Host    string   // host without port or trailing dot, lowercase
 	Kind    HostKind // what the host is
 	Sandbox bool     // the org is a sandbox: --sandbox given, or a sandbox host
 }
@@ -63,8 +63,8 @@ func DefaultLoginURL(sandbox bool) string {
 	return ProductionLoginURL
 }
 
-// ParseLoginURL cleans a login URL (surrounding whitespace, trailing slashes)
-// and refuses one that cannot work, with the URL to use instead: control
+// ParseLoginURL cleans a login URL (surrounding whitespace, trailing slashes,
+// a trailing dot on the host, the default port) and refuses one that cannot work, with the URL to use instead: control
 // characters, a missing scheme, plain http:// except on loopback addresses, a
 // Lightning or Setup host, a query, credentials, a path on a Salesforce login
 // host, and a production host together with sandbox. An empty raw means
@@ -122,7 +122,39 @@ func parseURL(s, what string) (*url.URL, error) {
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	u.Host = strings.ToLower(u.Host)
-	return u, nil
+	return u, normalizeHost(u, what)
+}
+
+// defaultPorts are the ports a scheme implies; the audience must not name
+// them, or it no longer equals the origin Salesforce compares it with.
+var defaultPorts = map[string]string{"https": "443", "http": "80"}
+
+// normalizeHost drops what does not change where a URL leads: a single
+// trailing dot on the host (the DNS root: login.salesforce.com. is
+// login.salesforce.com) and the scheme's default port. The host rules then
+// see the host as Salesforce names it. A host with an empty label left
+// (acme..com, .acme.com, acme.com..) is refused.
+func normalizeHost(u *url.URL, what string) error {
+	host, port := u.Hostname(), u.Port()
+	trimmed := strings.TrimSuffix(host, ".")
+	if !strings.Contains(trimmed, ":") && (trimmed == "" || strings.HasPrefix(trimmed, ".") ||
+		strings.HasSuffix(trimmed, ".") || strings.Contains(trimmed, "..")) {
+		return inputErrorf("give a URL such as https://NAME.my.salesforce.com",
+			"the %s's host %q has an empty part between dots", what, host)
+	}
+	if trimmed == host && (port == "" || port != defaultPorts[u.Scheme]) {
+		return nil
+	}
+	if port == defaultPorts[u.Scheme] {
+		port = ""
+	}
+	u.Host = trimmed
+	if port != "" {
+		u.Host = net.JoinHostPort(trimmed, port)
+	} else if strings.Contains(trimmed, ":") {
+		u.Host = "[" + trimmed + "]"
+	}
+	return nil
 }
 
 // checkHost refuses a scheme other than https (http only on loopback) and the

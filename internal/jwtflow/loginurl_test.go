@@ -31,6 +31,16 @@ func TestParseLoginURL(t *testing.T) {
 		{"http://127.0.0.1:8443", false, "http://127.0.0.1:8443", HostLoopback, false},
 		{"http://[::1]:8443/", false, "http://[::1]:8443", HostLoopback, false},
 		{"http://localhost:8443/org/acme", true, "http://localhost:8443/org/acme", HostLoopback, true},
+		// A trailing dot on the host and the default port lead to the same
+		// server: both are dropped before the host rules apply.
+		{"https://login.salesforce.com.", false, ProductionLoginURL, HostProduction, false},
+		{"https://Test.Salesforce.com./", false, SandboxLoginURL, HostSandbox, true},
+		{"https://login.salesforce.com:443", false, ProductionLoginURL, HostProduction, false},
+		{"https://acme.my.salesforce.com.:443/", false, "https://acme.my.salesforce.com", HostMyDomain, false},
+		{"https://login.acme.example:8443", false, "https://login.acme.example:8443", HostCustom, false},
+		{"http://127.0.0.1:80", false, "http://127.0.0.1", HostLoopback, false},
+		{"http://localhost.:8443", false, "http://localhost:8443", HostLoopback, false},
+		{"https://[::1]:443", false, "https://[::1]", HostLoopback, false},
 	}
 	for _, tt := range tests {
 		got, err := ParseLoginURL(tt.raw, tt.sandbox)
@@ -73,6 +83,13 @@ func TestParseLoginURLRefuses(t *testing.T) {
 		{"https://login.salesforce.com", true, "production login URL", "https://test.salesforce.com"},
 		{"https://acme.my.salesforce.com", true, "production login URL", "sandbox's My Domain"},
 		{"https://", false, "not a valid URL", ""},
+		// The same refusals with a trailing dot on the host.
+		{"https://acme.lightning.force.com.", false, "Lightning", "--login-url https://acme.my.salesforce.com"},
+		{"https://login.salesforce.com.", true, "production login URL", "https://test.salesforce.com"},
+		{"http://acme.my.salesforce.com.", false, "only https:// is allowed", "https://acme.my.salesforce.com"},
+		{"https://login.salesforce.com./home", false, "has no path", "https://login.salesforce.com"},
+		{"https://login.salesforce.com..", false, "empty part between dots", ""},
+		{"https://acme..my.salesforce.com", false, "empty part between dots", ""},
 	}
 	for _, tt := range tests {
 		_, err := ParseLoginURL(tt.raw, tt.sandbox)
@@ -128,6 +145,15 @@ func TestAudienceRules(t *testing.T) {
 			"http://127.0.0.1:9999", ProductionLoginURL},
 		{"Government Cloud", "https://agency.my.salesforce.com", false,
 			" https://login.salesforce.com ", ProductionLoginURL, "https://agency.my.salesforce.com"},
+		// The default port and a trailing dot are dropped from the login
+		// URL and the audience alike, so the pairings stay those above.
+		{"production on :443", "https://login.salesforce.com:443", false, "", ProductionLoginURL, ""},
+		{"My Domain on :443 with a dot", "https://acme.my.salesforce.com.:443", false, "",
+			"https://acme.my.salesforce.com", ProductionLoginURL},
+		{"My Domain with login audience on :443", "https://acme.my.salesforce.com", false,
+			"https://login.salesforce.com.:443/", ProductionLoginURL, "https://acme.my.salesforce.com"},
+		{"custom port kept", "https://login.acme.example:8443", false, "",
+			"https://login.acme.example:8443", ProductionLoginURL},
 	}
 	for _, tt := range tests {
 		l, err := ParseLoginURL(tt.login, tt.sandbox)
