@@ -102,8 +102,8 @@ func warnAfterLogin(ios *IOStreams, res *jwtflow.Result) {
 			res.LoginURL, res.Audience)
 	}
 	if jwtflow.ClockIsOff(res.ClockSkew) {
-		ios.Warnf("this computer's clock is %s; set it right (NTP), or logins will fail with "+
-			"'expired authorization code'", jwtflow.DescribeSkew(res.ClockSkew))
+		ios.Warnf("this computer's clock is %s; %s", jwtflow.DescribeSkew(res.ClockSkew),
+			jwtflow.ClockHint(res.ClockSkew))
 	}
 }
 

@@ -165,6 +165,7 @@ type loginScenario struct {
 	entry     string   // the catalogue entry of a refusal
 	stdout    []string // in stdout
 	stderr    []string // in stderr
+	notStderr []string // not in stderr
 	showToken bool     // the token is asked for: not a leak
 }
 
@@ -240,6 +241,15 @@ func loginScenarios(t *testing.T, f *loginFixture) []loginScenario {
 		{name: "clock behind", exit: 3, entry: "expired",
 			model:  func(c *sfsim.Config) { c.ClockOffset = sfsim.Duration(10 * time.Minute) },
 			stderr: []string{"clock:", "10m0s behind Salesforce's", "that is the likely cause"}},
+		// A clock ahead of Salesforce's does not make the exp past; one a
+		// little behind (not yet enough to) does, in a few more minutes.
+		{name: "clock ahead", exit: 0,
+			model:     func(c *sfsim.Config) { c.ClockOffset = sfsim.Duration(-10 * time.Minute) },
+			stderr:    []string{"warning: this computer's clock is 10m0s ahead", jwtflow.ClockAheadHint},
+			notStderr: []string{"expired authorization code"}},
+		{name: "clock a little behind", exit: 0,
+			model:  func(c *sfsim.Config) { c.ClockOffset = sfsim.Duration(2 * time.Minute) },
+			stderr: []string{"warning: this computer's clock is 2m0s behind", jwtflow.ClockBehindHint}},
 		{name: "inactive user", exit: 3, entry: "inactive-user",
 			model: func(c *sfsim.Config) { c.Users[0].Active = false }},
 		{name: "locked user", exit: 3, entry: "user-locked",
@@ -325,6 +335,11 @@ func checkLoginText(t *testing.T, sc loginScenario, r loginRun) {
 	for _, want := range sc.stderr {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	for _, unwanted := range sc.notStderr {
+		if strings.Contains(r.stderr, unwanted) {
+			t.Errorf("stderr holds %q:\n%s", unwanted, r.stderr)
 		}
 	}
 	if sc.exit != 0 && r.stdout != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,5 +54,17 @@ func TestNoAnswerMeasuresNoClock(t *testing.T) {
 	var c ServerClock
 	if _, ok := c.MeasuredSkew(); ok {
 		t.Error("a zero ServerClock says it measured the clock")
+	}
+}
+
+// TestClockHint: the hint follows the direction of the skew; only the
+// clock behind is said to cause 'expired authorization code'.
+func TestClockHint(t *testing.T) {
+	if h := ClockHint(5 * time.Minute); h != ClockBehindHint {
+		t.Errorf("behind: %q", h)
+	}
+	if h := ClockHint(-5 * time.Minute); h != ClockAheadHint ||
+		strings.Contains(h, "makes it refuse") {
+		t.Errorf("ahead: %q", h)
 	}
 }

@@ -65,7 +65,8 @@ func (e *RefusedError) ExitCode() int { return exitRefused }
 // clock when it is off, the key's fingerprint for a signature refusal.
 func (e *RefusedError) Hint() string {
 	var lines []string
-	if e.Entry.ID == "expired" && ClockIsOff(e.ClockSkew) {
+	if e.Entry.ID == "expired" && e.ClockSkew > MaxClockSkew {
+		// Only a clock behind Salesforce's makes the exp it sends past.
 		lines = append(lines, "this computer's clock is "+DescribeSkew(e.ClockSkew)+
 			": that is the likely cause")
 	}
@@ -178,6 +179,29 @@ func (e *UnexpectedAnswerError) Hint() string {
 	}
 	return "check that --login-url is the org's login URL; a proxy (HTTPS_PROXY) or a " +
 		"Salesforce maintenance page (https://status.salesforce.com) may have answered instead"
+}
+
+// The clock hints, one for each direction. Only a clock behind Salesforce's
+// makes it refuse the assertion as "expired authorization code", once the
+// exp (now + 3 minutes by this clock) has passed by Salesforce's; a clock
+// ahead puts exp later, which no rule of Salesforce's is known to refuse
+// (reference §1.5).
+const (
+	ClockBehindHint = "set the clock right (for example enable NTP: 'timedatectl set-ntp true'); " +
+		"a clock more than about 3 minutes behind Salesforce's makes it refuse the login as " +
+		"'expired authorization code', the assertion's exp having passed by its clock"
+	ClockAheadHint = "set the clock right (for example enable NTP: 'timedatectl set-ntp true'); " +
+		"a clock ahead of Salesforce's does not stop the login, which Salesforce refuses only " +
+		"once the assertion's exp has passed by its own clock"
+)
+
+// ClockHint is the hint for a clock that is off by skew (the server's clock
+// minus this one's): ClockBehindHint or ClockAheadHint.
+func ClockHint(skew time.Duration) string {
+	if skew < 0 {
+		return ClockAheadHint
+	}
+	return ClockBehindHint
 }
 
 // ClockIsOff reports whether a clock skew is large enough to report.

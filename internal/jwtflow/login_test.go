@@ -473,7 +473,8 @@ func TestLoginClockSkew(t *testing.T) {
 	for _, tt := range []struct {
 		skew   time.Duration
 		reason bool
-	}{{5 * time.Minute, true}, {-2 * time.Minute, true}, {20 * time.Second, false}} {
+	}{{5 * time.Minute, true}, {-2 * time.Minute, false}, {-10 * time.Minute, false},
+		{20 * time.Second, false}} {
 		ts := newTokenServer(t, func(_ int, _ Claims, w http.ResponseWriter) {
 			w.Header().Set("Date", time.Now().Add(tt.skew).UTC().Format(http.TimeFormat))
 			refuse(w, "invalid_grant", "expired authorization code")

@@ -3,6 +3,8 @@ package verify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/kolleno/kollenoctl/internal/jwtflow"
 )
 
 // The hints name the exact setting that fixes each problem. Setup paths are
@@ -103,14 +105,11 @@ const hintCertExpiry = "make a new key and certificate with 'kollenoctl keygen',
 
 // The clock hints, one for each direction: only a clock behind Salesforce's
 // makes it refuse the assertion, once its exp (now + 3 minutes by this clock)
-// has passed by Salesforce's (salesforce.md §1.5).
+// has passed by Salesforce's (salesforce.md §1.5). login words its warning
+// the same way: the text is jwtflow's.
 const (
-	hintClockBehind = "set the clock right (for example enable NTP: 'timedatectl set-ntp true'); " +
-		"a clock more than about 3 minutes behind Salesforce's makes it refuse the login as " +
-		"'expired authorization code', the assertion's exp having passed by its clock"
-	hintClockAhead = "set the clock right (for example enable NTP: 'timedatectl set-ntp true'); " +
-		"a clock ahead of Salesforce's does not stop the login, which Salesforce refuses only " +
-		"once the assertion's exp has passed by its own clock"
+	hintClockBehind = jwtflow.ClockBehindHint
+	hintClockAhead  = jwtflow.ClockAheadHint
 )
 
 const hintNotYetValid = "the certificate is valid only from a later date than this computer's clock " +
