@@ -81,11 +81,95 @@ func CleanUsername(raw string) (username string, trimmed bool, err error) {
 		return "", trimmed, inputErrorf("give the integration user's username, "+
 			"as shown in Setup > Users", "the username is empty")
 	}
+	if err := checkLeftovers(username); err != nil {
+		return "", trimmed, err
+	}
 	if msg := usernameProblem(username); msg != "" {
-		return "", trimmed, inputErrorf("a Salesforce username looks like an email address: "+
-			"integration@example.com (a sandbox adds .sandboxname at the end)", "%s", msg)
+		return "", trimmed, inputErrorf(usernameForm, "%s", msg)
 	}
 	return username, trimmed, nil
+}
+
+// usernameForm is the hint for a value that cannot be a username.
+const usernameForm = "a Salesforce username looks like an email address: " +
+	"integration@example.com (a sandbox adds .sandboxname at the end)"
+
+// checkLeftovers refuses a username that came with what copying it out of an
+// email or a web page brings along: the angle brackets of "Name <address>",
+// quotes, a mailto: link. It names the leftover, and the username without
+// it when that is one.
+func checkLeftovers(s string) error {
+	if _, ok := controlChar(s); ok {
+		return nil // usernameProblem names the control character
+	}
+	what, bare := usernameLeftovers(s)
+	if len(what) == 0 {
+		return nil
+	}
+	fix := usernameForm
+	if usernameProblem(bare) == "" {
+		fix = "give the username alone: " + bare
+	}
+	return inputErrorf(fix, "the username %q carries %s, copied along with it", s,
+		joinAnd(what))
+}
+
+// joinAnd lists words as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// quoteMarks are the quotes a username may come wrapped in, typographic
+// ones included; the apostrophe first.
+const quoteMarks = "'\"“”‘’«»"
+
+// withoutQuotes drops every quote mark but an apostrophe inside the text.
+func withoutQuotes(s string) string {
+	s = strings.Trim(s, quoteMarks)
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r != '\'' && strings.ContainsRune(quoteMarks, r) {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// usernameLeftovers peels the leftovers off s, outermost first, and says
+// what they were. An apostrophe inside a username (o'brien@acme.example) is
+// no leftover; one at each end is.
+func usernameLeftovers(s string) (what []string, bare string) {
+	bare = s
+	for range 4 {
+		var found string
+		switch {
+		case len(bare) > 7 && strings.EqualFold(bare[:7], "mailto:"):
+			found, bare = "the prefix mailto:", bare[7:]
+		case strings.ContainsAny(bare, quoteMarks[1:]) || len(bare) > 1 && bare[0] == '\'' &&
+			bare[len(bare)-1] == '\'':
+			found, bare = "quotes", withoutQuotes(bare)
+		case strings.ContainsAny(bare, "<>"):
+			found, bare = "angle brackets", insideBrackets(bare)
+		default:
+			return what, bare
+		}
+		if !slices.Contains(what, found) {
+			what = append(what, found)
+		}
+	}
+	return what, bare
+}
+
+// insideBrackets returns what is between < and > ("Name <a@b.com>" gives
+// a@b.com), or s without them when they do not pair up.
+func insideBrackets(s string) string {
+	i, j := strings.Index(s, "<"), strings.LastIndex(s, ">")
+	if i >= 0 && j > i {
+		return strings.TrimSpace(s[i+1 : j])
+	}
+	return strings.TrimSpace(strings.Trim(s, "<>"))
 }
 
 // usernameProblem says why s cannot be a Salesforce username, or returns "".

@@ -241,6 +241,42 @@ func TestCleanUsername(t *testing.T) {
 	}
 }
 
+// TestCleanUsernameLeftovers: what comes along when a username is copied
+// out of an email or a web page is refused, named, and the hint gives the
+// username alone.
+func TestCleanUsernameLeftovers(t *testing.T) {
+	const bare = "integration@acme.example"
+	for raw, what := range map[string]string{
+		"<integration@acme.example>":                     "angle brackets",
+		"Kolleno Integration <integration@acme.example>": "angle brackets",
+		`"integration@acme.example"`:                     "quotes",
+		"'integration@acme.example'":                     "quotes",
+		"“integration@acme.example”":                     "quotes",
+		"mailto:integration@acme.example":                "the prefix mailto:",
+		"MAILTO:integration@acme.example":                "the prefix mailto:",
+		`"<mailto:integration@acme.example>"`:            "quotes, angle brackets and the prefix mailto:",
+		"integration@acme.example>":                      "angle brackets",
+		`"Kolleno" <integration@acme.example>`:           "quotes and angle brackets",
+	} {
+		_, _, err := CleanUsername(raw)
+		want := "carries " + what + ", copied along with it"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CleanUsername(%q) = %v, want %q", raw, err, want)
+			continue
+		}
+		if h := hintOf(err); h != "give the username alone: "+bare {
+			t.Errorf("CleanUsername(%q): hint %q", raw, h)
+		}
+	}
+	if got, _, err := CleanUsername("o'brien@acme.example"); err != nil || got != "o'brien@acme.example" {
+		t.Errorf("an apostrophe inside the username: %q, %v", got, err)
+	}
+	_, _, err := CleanUsername("<integration>")
+	if err == nil || hintOf(err) != usernameForm {
+		t.Errorf("brackets around no username: %v, hint %q", err, hintOf(err))
+	}
+}
+
 func TestMask(t *testing.T) {
 	for token, want := range map[string]string{
 		"00D5g000004XXXX!AR8AQPa.secret.part":    "00D5g000004XXXX!…",
