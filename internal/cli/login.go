@@ -38,6 +38,10 @@ retries the answers of an app changed in the last minutes.
 The proxy in HTTPS_PROXY / NO_PROXY is used. TLS certificates are always
 verified; add a CA (for a proxy that inspects TLS) with SSL_CERT_FILE.
 
+With --json the outcome, success or failure, is one JSON object on stdout.
+Usage errors (exit 2: an unknown flag, a value that does not parse, a missing
+value) are not an outcome: they are reported on stderr only, without JSON.
+
 Exit codes: 0 logged in, 3 Salesforce refused the login, 5 Salesforce could
 not be reached, 1 bad input, 2 usage.`,
 		Example: `  kollenoctl login --consumer-key 3MVG9... --username integration@acme.example --key kolleno.key
@@ -51,7 +55,8 @@ not be reached, 1 bad input, 2 usage.`,
 	opts.conn.addFlags(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&opts.showToken, "show-token", false, "show the access token unmasked")
-	f.BoolVar(&opts.json, "json", false, "print the outcome as one JSON object on stdout")
+	f.BoolVar(&opts.json, "json", false,
+		"print the outcome as one JSON object on stdout (usage errors: stderr only)")
 	bindEnv(f, "show-token", "KOLLENO_SHOW_TOKEN")
 	bindEnv(f, "json", "KOLLENO_JSON")
 	return cmd
@@ -78,16 +83,29 @@ func runLogin(cmd *cobra.Command, ios *IOStreams, opts *loginOptions) error {
 }
 
 // fail reports a failed login: the details block on stderr, or the JSON
-// object on stdout; Main then prints the error and its hint.
+// object on stdout; Main then prints the error and its hint. A usage error
+// gets no JSON, as one that the flag parser finds cannot.
 func (o *loginOptions) fail(ios *IOStreams, err error) error {
-	if o.json {
-		if werr := writeJSON(ios.Out, newLoginJSON(o.conn.username, nil, false, err)); werr != nil {
+	switch {
+	case exitCodeOf(err) == ExitUsage:
+	case o.json:
+		username := shownUsername(o.conn.username)
+		if werr := writeJSON(ios.Out, newLoginJSON(username, nil, false, err)); werr != nil {
 			return werr
 		}
-	} else {
+	default:
 		printLoginFailure(ios.ErrOut, err)
 	}
 	return err
+}
+
+// shownUsername is the username as the login sends it: cleaned when it can
+// be, else only trimmed.
+func shownUsername(raw string) string {
+	if username, _, err := jwtflow.CleanUsername(raw); err == nil {
+		return username
+	}
+	return strings.TrimSpace(raw)
 }
 
 // warnAfterLogin says on stderr what a working login still needs fixed: an
@@ -147,7 +165,7 @@ func printLoginFailure(w io.Writer, err error) {
 		printRefusal(w, refused)
 		return
 	}
-	if attempts := attemptsOf(err); len(attempts) > 1 && !allAlike(attempts) {
+	if attempts := factsOf(err).attempts; len(attempts) > 1 && !allAlike(attempts) {
 		printAttempts(w, attempts)
 	}
 }
@@ -194,16 +212,28 @@ func printAttempts(w io.Writer, attempts []jwtflow.Attempt) {
 	}
 }
 
-func attemptsOf(err error) []jwtflow.Attempt {
+// failureFacts is what the error of a failed login tells about the attempts
+// made before it.
+type failureFacts struct {
+	attempts []jwtflow.Attempt
+	elapsed  time.Duration
+	clock    jwtflow.ServerClock
+}
+
+// factsOf reads the facts from a jwtflow error; none for an input error.
+func factsOf(err error) failureFacts {
+	var refused *jwtflow.RefusedError
 	var unreachable *jwtflow.UnreachableError
 	var unexpected *jwtflow.UnexpectedAnswerError
 	switch {
+	case errors.As(err, &refused):
+		return failureFacts{refused.Attempts, refused.Elapsed, refused.ServerClock}
 	case errors.As(err, &unreachable):
-		return unreachable.Attempts
+		return failureFacts{unreachable.Attempts, unreachable.Elapsed, unreachable.ServerClock}
 	case errors.As(err, &unexpected):
-		return unexpected.Attempts
+		return failureFacts{unexpected.Attempts, unexpected.Elapsed, unexpected.ServerClock}
 	}
-	return nil
+	return failureFacts{}
 }
 
 // loginJSON is login's --json object. Its fields are stable: scripts read
@@ -258,12 +288,11 @@ type loginErrorObj struct {
 func newLoginJSON(username string, res *jwtflow.Result, showToken bool, err error) loginJSON {
 	out := loginJSON{OK: err == nil, Username: username, Attempts: []attemptJSON{}}
 	if err != nil {
+		facts := factsOf(err)
 		out.Error, out.ExitCode = newLoginErrorObj(err), exitCodeOf(err)
-		out.Attempts = attemptsJSON(attemptsOfAny(err))
-		var refused *jwtflow.RefusedError
-		if errors.As(err, &refused) {
-			out.ClockSkewS = int64(refused.ClockSkew / time.Second)
-		}
+		out.Attempts = attemptsJSON(facts.attempts)
+		out.ElapsedMS = facts.elapsed.Milliseconds()
+		out.ClockSkewS = int64(facts.clock.ClockSkew / time.Second)
 		return out
 	}
 	out.OrgID, out.UserID, out.InstanceURL = res.OrgID, res.UserID, res.InstanceURL
@@ -276,14 +305,6 @@ func newLoginJSON(username string, res *jwtflow.Result, showToken bool, err erro
 	out.ClockSkewS = int64(res.ClockSkew / time.Second)
 	out.Attempts = attemptsJSON(res.Attempts)
 	return out
-}
-
-func attemptsOfAny(err error) []jwtflow.Attempt {
-	var refused *jwtflow.RefusedError
-	if errors.As(err, &refused) {
-		return refused.Attempts
-	}
-	return attemptsOf(err)
 }
 
 func attemptsJSON(attempts []jwtflow.Attempt) []attemptJSON {
@@ -310,6 +331,7 @@ func newLoginErrorObj(err error) *loginErrorObj {
 		o.KeyFingerprint = refused.KeyFingerprint
 	case errors.As(err, &unreachable):
 		o.Kind, o.Status = "unreachable", unreachable.Status
+		o.ContentType, o.Excerpt = unreachable.ContentType, unreachable.Excerpt
 	case errors.As(err, &unexpected):
 		o.Kind, o.Status = "unexpected_answer", unexpected.Status
 		o.ContentType, o.Excerpt = unexpected.ContentType, unexpected.Excerpt

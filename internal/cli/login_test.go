@@ -265,6 +265,9 @@ func loginScenarios(t *testing.T, f *loginFixture) []loginScenario {
 			model: func(c *sfsim.Config) { c.Faults.RateLimit = true }},
 		{name: "HTTPS required", exit: 3, entry: "https-required",
 			model: func(c *sfsim.Config) { c.Token.RequireHTTPS = true }},
+		{name: "username with spaces, refused", exit: 3, entry: "inactive-user",
+			args:  []string{"--username", " " + loginTestUser + "\n"},
+			model: func(c *sfsim.Config) { c.Users[0].Active = false }},
 		{name: "maintenance", exit: 5, args: []string{"--timeout", "1s"},
 			model: func(c *sfsim.Config) { c.Faults.Maintenance = true },
 			stderr: []string{"HTTP 503 with a text/html answer, not Salesforce's JSON",
@@ -407,6 +410,16 @@ func checkLoginJSON(t *testing.T, sc loginScenario, r loginRun) {
 	}
 	if sc.exit == 0 && (got.OrgID == "" || got.InstanceURL == "" || got.TokenMasked == sc.showToken) {
 		t.Errorf("--json success: %+v", got)
+	}
+	var took int64
+	for _, a := range got.Attempts {
+		took += a.DurationMS
+	}
+	if got.ElapsedMS < took {
+		t.Errorf("--json: elapsed_ms %d, but the attempts took %d ms", got.ElapsedMS, took)
+	}
+	if got.Username != loginTestUser {
+		t.Errorf("--json: username %q, want %q", got.Username, loginTestUser)
 	}
 	if sc.entry != "" && (got.Error == nil || got.Error.CatalogueID != sc.entry ||
 		got.Error.Kind != "refused" || got.Error.Status != 400 || len(got.Error.Hint) == 0) {
@@ -599,5 +612,39 @@ func TestLoginEscapesServerText(t *testing.T) {
 	}
 	if got.Error.ErrorDescription != hostile || got.Attempts[0].ErrorDescription != hostile {
 		t.Errorf("--json error_description %q, want Salesforce's verbatim", got.Error.ErrorDescription)
+	}
+}
+
+// TestLoginJSONRules: usage errors (exit 2) print no JSON, whether the flag
+// parser or login finds them; every other failure prints the object, and an
+// HTML answer is described in it whether it was retried or not.
+func TestLoginJSONRules(t *testing.T) {
+	clearKollenoEnv(t)
+	fastRetries(t)
+	f := newLoginFixture(t)
+	for _, args := range [][]string{{"--timeout", "5"}, {"--consumer-key", ""},
+		{"--retry-for", "-1m"}, {"extra"}} {
+		r := runLoginAt(t, f, "http://127.0.0.1:9", append(args, "--json")...)
+		if r.code != ExitUsage || r.stdout != "" || !strings.Contains(r.stderr, "kollenoctl: error:") {
+			t.Errorf("%v --json: exit %d, stdout %q; want 2 and nothing on stdout", args, r.code, r.stdout)
+		}
+	}
+
+	for _, status := range []int{502, 200} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, "<html><title>Bad Gateway</title><body>try later</body></html>")
+		}))
+		r := runLoginAt(t, f, ts.URL, "--json", "--timeout", "200ms")
+		ts.Close()
+		var got loginJSON
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Error == nil {
+			t.Fatalf("HTTP %d: %v\n%s", status, err, r.stdout)
+		}
+		if got.Error.ContentType != "text/html" || got.Error.Excerpt != "Bad Gateway try later" {
+			t.Errorf("HTTP %d, %s: content_type %q, excerpt %q", status, got.Error.Kind,
+				got.Error.ContentType, got.Error.Excerpt)
+		}
 	}
 }

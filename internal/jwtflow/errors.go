@@ -50,6 +50,7 @@ type RefusedError struct {
 	// RetryFor is Request.RetryFor: how long the answers of a just-changed
 	// app were retried; zero when they were not.
 	RetryFor time.Duration
+	Elapsed  time.Duration // from the start of the login to the refusal
 }
 
 // Error quotes Salesforce's error and error_description, their control
@@ -111,8 +112,12 @@ func shortDuration(d time.Duration) string {
 // errors, timeouts, HTTP 429 and 5xx, after the retries --timeout allowed.
 type UnreachableError struct {
 	LoginURL string
-	Status   int    // the HTTP status of the last answer; 0 when none came
-	Problem  string // the last failure, without secrets
+	Status   int // the HTTP status of the last answer; 0 when none came
+	// ContentType and Excerpt describe the last answer that was not
+	// Salesforce's JSON (a maintenance page), as UnexpectedAnswerError does.
+	ContentType string
+	Excerpt     string
+	Problem     string // the last failure, without secrets
 	// Earlier is the last failure before the time limit cut the last
 	// attempt short: "HTTP 503 with a text/html answer ...", "connection
 	// refused"; "" when there was none.
@@ -120,7 +125,8 @@ type UnreachableError struct {
 	// Untrusted means the server's TLS certificate did not verify.
 	Untrusted   bool
 	Attempts    []Attempt
-	ServerClock // from the Date header of any answer that came
+	ServerClock               // from the Date header of any answer that came
+	Elapsed     time.Duration // from the start of the login to giving up
 }
 
 func (e *UnreachableError) Error() string {
@@ -161,7 +167,8 @@ type UnexpectedAnswerError struct {
 	Location    string // where a redirect pointed, without its query
 	Problem     string // what is wrong with the answer, status and excerpt included
 	Attempts    []Attempt
-	ServerClock // from the Date header of the answers
+	ServerClock               // from the Date header of the answers
+	Elapsed     time.Duration // from the start of the login to this answer
 }
 
 func (e *UnexpectedAnswerError) Error() string {

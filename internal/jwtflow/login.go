@@ -285,15 +285,18 @@ func (s *session) failure(o outcome) error {
 	case kindRefused:
 		return s.refused(o)
 	case kindTransient, kindUntrusted:
-		return &UnreachableError{LoginURL: s.login.URL, Status: s.lastFailure.status,
-			Problem: o.problem, Earlier: s.lastFailure.problem, Untrusted: o.kind == kindUntrusted,
-			Attempts: s.attempts, ServerClock: s.serverClock()}
+		last := s.lastFailure
+		return &UnreachableError{LoginURL: s.login.URL, Status: last.status,
+			ContentType: last.contentType, Excerpt: last.excerpt, Problem: o.problem,
+			Earlier: last.problem, Untrusted: o.kind == kindUntrusted, Attempts: s.attempts,
+			ServerClock: s.serverClock(), Elapsed: time.Since(s.start)}
 	case kindLocal:
 		return o.err
 	}
 	return &UnexpectedAnswerError{LoginURL: s.login.URL, Status: o.status,
 		ContentType: o.contentType, Excerpt: o.excerpt, Location: o.location,
-		Problem: o.problem, Attempts: s.attempts, ServerClock: s.serverClock()}
+		Problem: o.problem, Attempts: s.attempts, ServerClock: s.serverClock(),
+		Elapsed: time.Since(s.start)}
 }
 
 // serverClock is the clock as the last answer with a Date header showed it.
@@ -305,6 +308,7 @@ func (s *session) refused(o outcome) *RefusedError {
 	return &RefusedError{
 		Status: o.status, Code: o.answer.Error, Description: o.answer.ErrorDescription,
 		LoginURL: s.login.URL, Claims: s.lastClaim.Masked(), RetryFor: s.RetryFor,
+		Elapsed:        time.Since(s.start),
 		Entry:          Lookup(o.answer.Error, o.answer.ErrorDescription),
 		Attempts:       s.attempts,
 		ServerClock:    s.serverClock(),
