@@ -69,7 +69,9 @@ func runInspect(ios *IOStreams, opts *inspectOptions, paths []string) error {
 		report:  &inspectReport{Files: []*inspectedFile{}, Pairs: []keyCertPair{}},
 	}
 	for _, p := range paths {
-		in.file(p)
+		if err := in.file(p); isInterrupt(err) {
+			return err // Ctrl-C at a password prompt: stop, report nothing
+		}
 	}
 	in.pairUp()
 
@@ -227,11 +229,22 @@ type inspector struct {
 	certs   []*certSummary  // every certificate read (not those in keystores)
 }
 
-// file inspects one file and adds it to the report.
-func (in *inspector) file(path string) {
+// file inspects one file and adds it to the report; it returns the error
+// the report holds for the file, if any.
+func (in *inspector) file(path string) error {
 	f := &inspectedFile{Path: path}
 	in.report.Files = append(in.report.Files, f)
+	in.inspect(f)
+	return f.err
+}
 
+func isInterrupt(err error) bool {
+	var ie *interruptedError
+	return errors.As(err, &ie)
+}
+
+func (in *inspector) inspect(f *inspectedFile) {
+	path := f.Path
 	data, err := readKeyMaterial(in.ios, path)
 	if err != nil {
 		f.fail(err)

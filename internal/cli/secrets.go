@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"golang.org/x/term"
 
@@ -81,19 +83,70 @@ func (s secretSource) readFile(ios *IOStreams) ([]byte, error) {
 	return data, nil
 }
 
-// prompt asks on the terminal without echoing what is typed.
+// prompt asks on the terminal without echoing what is typed. Ctrl-C or a
+// SIGTERM while it waits would kill the process with echo still off (x/term
+// turns it off and restores it only on return), leaving the admin's shell
+// blind; so the signal is caught, the terminal put back as it was, the line
+// ended, and the command ends with an *interruptedError.
 func (s secretSource) prompt(ios *IOStreams) ([]byte, error) {
 	f, ok := ios.In.(*os.File)
 	if !ok {
 		return nil, errorf("", "cannot prompt for the %s: standard input is not a terminal", s.Prompt)
 	}
-	fmt.Fprintf(ios.ErrOut, "%s: ", s.Prompt)
-	secret, err := term.ReadPassword(int(f.Fd()))
-	fmt.Fprintln(ios.ErrOut)
+	fd := int(f.Fd())
+	state, err := term.GetState(fd)
 	if err != nil {
 		return nil, errorf("", "cannot read the %s from the terminal: %v", s.Prompt, err)
 	}
-	return secret, nil
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+
+	fmt.Fprintf(ios.ErrOut, "%s: ", s.Prompt)
+	read := make(chan promptResult, 1)
+	go func() {
+		secret, err := term.ReadPassword(fd)
+		read <- promptResult{secret, err}
+	}()
+
+	select {
+	case r := <-read:
+		fmt.Fprintln(ios.ErrOut)
+		if r.err != nil {
+			return nil, errorf("", "cannot read the %s from the terminal: %v", s.Prompt, r.err)
+		}
+		return r.secret, nil
+	case sig := <-signals:
+		_ = term.Restore(fd, state)
+		fmt.Fprintln(ios.ErrOut)
+		// The read goes on in its goroutine until the process exits,
+		// which the error makes it do.
+		return nil, &interruptedError{prompt: s.Prompt, signal: sig}
+	}
+}
+
+type promptResult struct {
+	secret []byte
+	err    error
+}
+
+// interruptedError ends a command stopped by a signal at a prompt, with the
+// exit code a shell gives a command killed by it: 130 for Ctrl-C (SIGINT),
+// 143 for SIGTERM.
+type interruptedError struct {
+	prompt string
+	signal os.Signal
+}
+
+func (e *interruptedError) Error() string {
+	return fmt.Sprintf("interrupted at the %s prompt; nothing was written", e.prompt)
+}
+
+func (e *interruptedError) ExitCode() int {
+	if s, ok := e.signal.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 128 + 2
 }
 
 func describeFile(name string) string {
