@@ -648,3 +648,26 @@ func TestLoginJSONRules(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginAnswersOf200: a 200 carrying Salesforce's error is reported as
+// the refusal it is (exit 3); a token answer without an id is an unexpected
+// answer (exit 5), never a success with blank IDs.
+func TestLoginAnswersOf200(t *testing.T) {
+	clearKollenoEnv(t)
+	f := newLoginFixture(t)
+	refusal := answerWith(t, 200, map[string]string{"error": "invalid_grant",
+		"error_description": "user hasn't approved this consumer"})
+	r := runLoginAt(t, f, refusal.URL)
+	if r.code != ExitLoginRefused || r.stdout != "" {
+		t.Errorf("200 with an error: exit %d, stdout %q", r.code, r.stdout)
+	}
+	checkRefusalText(t, "user-not-approved", strings.Replace(r.stderr, "(HTTP 200)", "(HTTP 400)", 1))
+
+	noID := answerWith(t, 200, map[string]string{"access_token": "00D000000000001!secret",
+		"instance_url": "https://acme.my.salesforce.com", "token_type": "Bearer"})
+	r = runLoginAt(t, f, noID.URL)
+	if r.code != ExitUnreachable || r.stdout != "" ||
+		!strings.Contains(r.stderr, "the token answer has no id") {
+		t.Errorf("200 without id: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -316,14 +316,23 @@ func (s *session) refused(o outcome) *RefusedError {
 	}
 }
 
-// result checks a token answer and builds the Result.
+// result checks a token answer and builds the Result. An answer without a
+// usable instance URL or identity URL is not a login that worked.
 func (s *session) result(o outcome) (*Result, error) {
 	a := o.answer
-	if problem := checkInstanceURL(a.InstanceURL); problem != "" {
+	problem := checkInstanceURL(a.InstanceURL)
+	org, user := parseIdentityURL(a.ID)
+	switch {
+	case problem != "":
+	case a.ID == "":
+		problem = "the token answer has no id"
+	case org == "" || user == "":
+		problem = "the token answer's id is not an identity URL (https://HOST/id/ORG_ID/USER_ID)"
+	}
+	if problem != "" {
 		o.kind, o.problem = kindUnexpected, problem
 		return nil, s.failure(o)
 	}
-	org, user := parseIdentityURL(a.ID)
 	return &Result{
 		AccessToken: a.AccessToken, InstanceURL: strings.TrimRight(a.InstanceURL, "/"),
 		IdentityURL: a.ID, OrgID: org, UserID: user, Scope: a.Scope, TokenType: a.TokenType,
@@ -360,5 +369,9 @@ func parseIdentityURL(raw string) (org, user string) {
 	if len(parts) < 3 || parts[len(parts)-3] != "id" {
 		return "", ""
 	}
-	return parts[len(parts)-2], parts[len(parts)-1]
+	org, user = parts[len(parts)-2], parts[len(parts)-1]
+	if org == "" || user == "" {
+		return "", ""
+	}
+	return org, user
 }

@@ -584,3 +584,36 @@ func TestShortDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginAnswersOf200: a 200 that carries Salesforce's error is the
+// refusal it is; a 200 token answer without a usable id is an unexpected
+// answer that names the field, not a login with blank IDs.
+func TestLoginAnswersOf200(t *testing.T) {
+	ts := newTokenServer(t, func(_ int, _ Claims, w http.ResponseWriter) {
+		writeJSON(w, 200, map[string]string{"error": "invalid_grant",
+			"error_description": "user hasn't approved this consumer"})
+	})
+	_, err := Login(context.Background(), testRequest(t, ts.URL))
+	var re *RefusedError
+	if !errors.As(err, &re) || re.Status != 200 || re.Entry.ID != "user-not-approved" {
+		t.Errorf("200 with an error: err = %v, want the refusal", err)
+	}
+
+	for id, want := range map[string]string{
+		"":                             "the token answer has no id",
+		"https://login.salesforce.com": "the token answer's id is not an identity URL",
+		"https://login.salesforce.com/id/00D000000000001EAA/": "is not an identity URL",
+	} {
+		ts := newTokenServer(t, func(_ int, _ Claims, w http.ResponseWriter) {
+			writeJSON(w, 200, map[string]string{"access_token": testToken,
+				"instance_url": "https://acme.my.salesforce.com", "id": id})
+		})
+		_, err := Login(context.Background(), testRequest(t, ts.URL))
+		var ue *UnexpectedAnswerError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Error(), want) {
+			t.Errorf("id %q: err = %v, want %q", id, err, want)
+			continue
+		}
+		checkNoSecrets(t, ue.Error(), nil)
+	}
+}

@@ -125,15 +125,17 @@ func sortAnswer(resp *http.Response, body []byte, assertion string) outcome {
 	return o
 }
 
-// sortJSON sorts a JSON answer.
+// sortJSON sorts a JSON answer. An answer that carries an error is a
+// refusal whatever its status: a 200 with {"error": ...} keeps Salesforce's
+// words instead of becoming an answer without a token.
 func sortJSON(status int, a tokenAnswer, retryable bool) (kind, string) {
 	switch {
 	case retryable:
 		return kindTransient, fmt.Sprintf("HTTP %d %s %s", status, a.Error, a.ErrorDescription)
+	case a.Error != "":
+		return kindRefused, ""
 	case status == http.StatusOK && a.AccessToken != "":
 		return kindToken, ""
-	case status >= 400 && a.Error != "":
-		return kindRefused, ""
 	case status == http.StatusOK:
 		return kindUnexpected, "HTTP 200 without an access_token"
 	}
