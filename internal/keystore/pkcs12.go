@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
 )
 
 // openPKCS12 reads a PKCS#12 keystore: whatever wrote it (keytool, by
@@ -208,18 +210,16 @@ func keyBagEntry(b *p12Bag, certs []*x509.Certificate) *Entry {
 	return e
 }
 
-// shellWord quotes s for a POSIX shell when it holds anything but letters,
-// digits and _ . -.
+// shellWord quotes s for a POSIX shell when it holds anything but ASCII
+// letters, digits and _ . -, or nothing.
 func shellWord(s string) string {
-	for _, r := range s {
-		if !(r == '_' || r == '.' || r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
-			return "'" + string(bytes.ReplaceAll([]byte(s), []byte("'"), []byte(`'\''`))) + "'"
-		}
+	plain := func(r rune) bool {
+		return r == '_' || r == '.' || r == '-' || r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))
 	}
-	if s == "" {
-		return "''"
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !plain(r) }) {
+		return s
 	}
-	return s
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func parseCertBag(der []byte) *x509.Certificate {

@@ -38,8 +38,14 @@ type pkcs12Cipher struct {
 var pkcs12Ciphers = []pkcs12Cipher{
 	{"PBE-SHA1-3DES", oidPBEWithSHA3DES, 24, des.NewTripleDESCipher},
 	{"PBE-SHA1-2DES", oidPBEWithSHA2DES, 16, newTwoKeyTripleDES},
-	{"PBE-SHA1-RC2-128", oidPBEWithSHARC2128, 16, func(k []byte) (cipher.Block, error) { return newRC2(k, 128) }},
-	{"PBE-SHA1-RC2-40", oidPBEWithSHARC240, 5, func(k []byte) (cipher.Block, error) { return newRC2(k, 40) }},
+	{"PBE-SHA1-RC2-128", oidPBEWithSHARC2128, 16, rc2WithKeyBits},
+	{"PBE-SHA1-RC2-40", oidPBEWithSHARC240, 5, rc2WithKeyBits},
+}
+
+// rc2WithKeyBits is RC2 whose effective key length is the key's: 40 bits
+// for RC2-40, 128 for RC2-128.
+func rc2WithKeyBits(key []byte) (cipher.Block, error) {
+	return newRC2(key, 8*len(key))
 }
 
 // newTwoKeyTripleDES is 3DES with keys K1, K2, K1.

@@ -143,7 +143,8 @@ func (f *p12File) addContent(ci p12ContentInfo) error {
 			return errP12Damaged(err)
 		}
 		if len(f.encrypted) == maxP12EncryptedSafes {
-			return errP12Unsupported(fmt.Sprintf("it has more than %d encrypted parts", maxP12EncryptedSafes))
+			why := fmt.Sprintf("it has more than %d encrypted parts", maxP12EncryptedSafes)
+			return errP12Unsupported(why)
 		}
 		f.encrypted = append(f.encrypted, ed)
 		return nil

@@ -24,7 +24,7 @@ const (
 // Entry is one entry of a keystore: a private key with its certificate
 // chain, a trusted certificate, or a secret key.
 type Entry struct {
-	Alias        string // as stored, "" when it has none; JKS lower-cases aliases unless written as CaseExactJKS
+	Alias        string // as stored ("" for none); JKS lower-cases it unless CaseExactJKS
 	Kind         EntryKind
 	Created      time.Time           // zero when the format has no date (PKCS#12)
 	Certificates []*x509.Certificate // leaf first; may be empty when not readable without a password
@@ -49,7 +49,8 @@ func (e *Entry) Summary() string {
 	parts := []string{string(e.Kind)}
 	if len(e.Certificates) > 0 {
 		c := e.Certificates[0]
-		parts = append(parts, Printable(c.Subject.String()), "expires "+c.NotAfter.UTC().Format(time.DateOnly))
+		expires := "expires " + c.NotAfter.UTC().Format(time.DateOnly)
+		parts = append(parts, Printable(c.Subject.String()), expires)
 	}
 	return fmt.Sprintf("%s (%s)", e.Label(), strings.Join(parts, "; "))
 }

@@ -317,3 +317,12 @@ func rfcVector(t *testing.T, name string) []byte {
 	}
 	return der
 }
+
+func TestShellWord(t *testing.T) {
+	tests := map[string]string{"kolleno_jwt": "kolleno_jwt", "my key": "'my key'", "it's": `'it'\''s'`, "": "''", "zażółć": "'zażółć'"}
+	for in, want := range tests {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
