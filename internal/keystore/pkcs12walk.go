@@ -8,11 +8,12 @@ import (
 	"unicode/utf16"
 )
 
-// The layers of a PKCS#12 file (RFC 7292) that go-pkcs12 does not expose:
-// the safe bags with their attributes (friendlyName is the alias keytool
-// and OpenSSL write; localKeyId pairs a key with its certificate). walkP12
-// reads the unencrypted layers; encrypted safe contents are kept as they are
-// for decryptSafe.
+// The layers of a PKCS#12 file (RFC 7292), read here rather than with
+// go-pkcs12, which takes one key and hides the bags: the safe bags with
+// their attributes (friendlyName is the alias keytool and OpenSSL write;
+// localKeyId pairs a key with its certificate). walkP12 reads the
+// unencrypted layers; encrypted safe contents are kept as they are for
+// decryptSafes.
 
 var (
 	oidData          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
