@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -191,9 +192,33 @@ func (c *connection) privateKey(ios *IOStreams, data []byte, name string) (*rsa.
 	}
 	if err != nil {
 		err = fmt.Errorf("the private key from %s: %w", name, err)
+		if name == envPrivateKey && looksLikePath(data) {
+			return nil, withHint(err, "%s holds the key's PEM text, and this looks like a file "+
+				"name: set KOLLENO_PRIVATE_KEY_FILE to it instead, or give --key FILE", envPrivateKey)
+		}
 		return nil, withHint(err, "%s", hintOf(err))
 	}
 	return key.ForJWT()
+}
+
+// looksLikePath reports whether the value of KOLLENO_PRIVATE_KEY is a file
+// name rather than a key: one line, no PEM armour, and a file by that name
+// exists or the name ends like a key file's. The value itself is never
+// shown: when it is not a file name, it may be a secret.
+func looksLikePath(data []byte) bool {
+	v := strings.TrimSpace(string(data))
+	if v == "" || len(v) > 4096 || strings.ContainsAny(v, "\n\r") || strings.Contains(v, "-----") {
+		return false
+	}
+	if _, err := os.Stat(v); err == nil {
+		return true
+	}
+	for _, ext := range []string{".pem", ".key", ".der", ".p8", ".crt"} {
+		if strings.HasSuffix(strings.ToLower(v), ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseEncrypted reads the key's password from --key-password-file,

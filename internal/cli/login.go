@@ -173,12 +173,7 @@ func printLoginFailure(w io.Writer, err error) {
 // allAlike reports whether every attempt ended the same way with the same
 // pairing; the error line then says it all.
 func allAlike(attempts []jwtflow.Attempt) bool {
-	for _, a := range attempts[1:] {
-		if attemptOutcome(a) != attemptOutcome(attempts[0]) || a.Audience != attempts[0].Audience {
-			return false
-		}
-	}
-	return true
+	return sameRun(attempts) == len(attempts)
 }
 
 // printRefusal writes Salesforce's answer verbatim (its control characters
@@ -204,12 +199,35 @@ func printRefusal(w io.Writer, e *jwtflow.RefusedError) {
 	}
 }
 
+// printAttempts lists the attempts, one line for each run of attempts that
+// went to the same place and ended the same way: "2-4. login URL ...".
 func printAttempts(w io.Writer, attempts []jwtflow.Attempt) {
 	fmt.Fprintf(w, "  %d attempts:\n", len(attempts))
-	for _, a := range attempts {
-		fmt.Fprintf(w, "    %d. login URL %s, audience %s: %s\n", a.N, a.LoginURL, a.Audience,
-			attemptOutcome(a))
+	for i := 0; i < len(attempts); {
+		a, n := attempts[i], sameRun(attempts[i:])
+		numbers := fmt.Sprint(a.N)
+		if n > 1 {
+			numbers = fmt.Sprintf("%d-%d", a.N, attempts[i+n-1].N)
+		}
+		fmt.Fprintf(w, "    %s. login URL %s, audience %s: %s\n", numbers, a.LoginURL,
+			a.Audience, attemptOutcome(a))
+		i += n
 	}
+}
+
+// sameRun counts the attempts at the start of attempts that end like the
+// first, with the same pairing.
+func sameRun(attempts []jwtflow.Attempt) int {
+	n := 1
+	for n < len(attempts) && alike(attempts[n], attempts[0]) {
+		n++
+	}
+	return n
+}
+
+func alike(a, b jwtflow.Attempt) bool {
+	return attemptOutcome(a) == attemptOutcome(b) && a.LoginURL == b.LoginURL &&
+		a.Audience == b.Audience
 }
 
 // failureFacts is what the error of a failed login tells about the attempts

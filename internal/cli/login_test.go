@@ -507,6 +507,13 @@ func TestLoginInputErrors(t *testing.T) {
 		{"encrypted key, wrong password", []string{"--key", filepath.Join(keys, "key-pkcs8-aes256.pem")},
 			map[string]string{"KOLLENO_KEY_PASSWORD": "nope"}, 1, []string{"password"}},
 		{"negative retry-for", []string{"--retry-for", "-1m"}, nil, 2, []string{"--retry-for"}},
+		{"key file name in KOLLENO_PRIVATE_KEY", []string{"--key", ""},
+			map[string]string{"KOLLENO_PRIVATE_KEY": f.keyPath}, 1,
+			[]string{"hint: KOLLENO_PRIVATE_KEY holds the key's PEM text, and this looks like a file " +
+				"name: set KOLLENO_PRIVATE_KEY_FILE to it instead, or give --key FILE"}},
+		{"missing key file name in KOLLENO_PRIVATE_KEY", []string{"--key", ""},
+			map[string]string{"KOLLENO_PRIVATE_KEY": "secrets/kolleno.key"}, 1,
+			[]string{"set KOLLENO_PRIVATE_KEY_FILE to it instead"}},
 		{"bad timeout variable", nil, map[string]string{"KOLLENO_TIMEOUT": "soon"}, 2,
 			[]string{"KOLLENO_TIMEOUT"}},
 	}
@@ -669,5 +676,51 @@ func TestLoginAnswersOf200(t *testing.T) {
 	if r.code != ExitUnreachable || r.stdout != "" ||
 		!strings.Contains(r.stderr, "the token answer has no id") {
 		t.Errorf("200 without id: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestPrintAttemptsGroups: attempts that went to the same place and ended
+// the same way share one line.
+func TestPrintAttemptsGroups(t *testing.T) {
+	at := func(n int, problem string) jwtflow.Attempt {
+		return jwtflow.Attempt{N: n, LoginURL: "https://acme.my.salesforce.com",
+			Audience: "https://acme.my.salesforce.com", Problem: problem}
+	}
+	var b bytes.Buffer
+	printAttempts(&b, []jwtflow.Attempt{at(1, "connection reset by peer"),
+		at(2, "connection reset by peer"), at(3, "connection reset by peer"),
+		at(4, "HTTP 503"), at(5, "connection reset by peer")})
+	want := `  5 attempts:
+    1-3. login URL https://acme.my.salesforce.com, audience https://acme.my.salesforce.com: connection reset by peer
+    4. login URL https://acme.my.salesforce.com, audience https://acme.my.salesforce.com: HTTP 503
+    5. login URL https://acme.my.salesforce.com, audience https://acme.my.salesforce.com: connection reset by peer
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// TestLoginWrongProtocol: http:// to a TLS server is said so after one
+// attempt, with the login URL to use, instead of three retries and a hint
+// about the network.
+func TestLoginWrongProtocol(t *testing.T) {
+	clearKollenoEnv(t)
+	fastRetries(t)
+	f := newLoginFixture(t)
+	ts := httptest.NewTLSServer(http.NotFoundHandler())
+	defer ts.Close()
+	hostPort := strings.TrimPrefix(ts.URL, "https://")
+	r := runLoginAt(t, f, "http://"+hostPort, "--timeout", "5s")
+	for _, want := range []string{
+		"kollenoctl: error: cannot reach http://" + hostPort + " after 1 attempt: " +
+			"the server speaks https, not http\n",
+		"hint: this server speaks https: use --login-url https://" + hostPort + "\n",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if r.code != ExitUnreachable || strings.Contains(r.stderr, "retrying") {
+		t.Errorf("exit %d:\n%s", r.code, r.stderr)
 	}
 }

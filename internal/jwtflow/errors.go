@@ -2,6 +2,7 @@ package jwtflow
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -123,7 +124,11 @@ type UnreachableError struct {
 	// refused"; "" when there was none.
 	Earlier string
 	// Untrusted means the server's TLS certificate did not verify.
-	Untrusted   bool
+	Untrusted bool
+	// Speaks is set when the server speaks another protocol than the login
+	// URL's scheme: "https" for a TLS server asked in plain http, "http"
+	// for a server that answered an https request without TLS.
+	Speaks      string
 	Attempts    []Attempt
 	ServerClock               // from the Date header of any answer that came
 	Elapsed     time.Duration // from the start of the login to giving up
@@ -143,6 +148,9 @@ func (e *UnreachableError) ExitCode() int { return exitUnreachable }
 
 // Hint names what to check on this side, and Salesforce's status page.
 func (e *UnreachableError) Hint() string {
+	if e.Speaks != "" {
+		return e.protocolHint()
+	}
 	if e.Untrusted {
 		return "the server's TLS certificate is not trusted; if a proxy on your network " +
 			"inspects TLS, give its CA certificate with SSL_CERT_FILE=/path/to/ca.pem"
@@ -153,6 +161,21 @@ func (e *UnreachableError) Hint() string {
 	}
 	return "check the login URL, the network, and the proxy settings in HTTPS_PROXY and " +
 		"NO_PROXY; give a longer --timeout on a slow network"
+}
+
+// protocolHint gives the login URL with the scheme the server speaks; plain
+// http only for a loopback address, as ParseLoginURL allows it.
+func (e *UnreachableError) protocolHint() string {
+	_, rest, _ := strings.Cut(e.LoginURL, "://")
+	u, err := url.Parse(e.LoginURL)
+	switch {
+	case e.Speaks == "https":
+		return "this server speaks https: use --login-url https://" + rest
+	case err == nil && isLoopback(u.Hostname()):
+		return "this server speaks plain http: use --login-url http://" + rest
+	}
+	return "this server does not speak https, and Salesforce's login servers speak only https: " +
+		"check the host and port in --login-url, and the proxy in HTTPS_PROXY"
 }
 
 // UnexpectedAnswerError is an answer that is not Salesforce's token JSON: an

@@ -284,12 +284,12 @@ func (s *session) failure(o outcome) error {
 	switch o.kind {
 	case kindRefused:
 		return s.refused(o)
-	case kindTransient, kindUntrusted:
+	case kindTransient, kindUntrusted, kindWrongProtocol:
 		last := s.lastFailure
 		return &UnreachableError{LoginURL: s.login.URL, Status: last.status,
 			ContentType: last.contentType, Excerpt: last.excerpt, Problem: o.problem,
-			Earlier: last.problem, Untrusted: o.kind == kindUntrusted, Attempts: s.attempts,
-			ServerClock: s.serverClock(), Elapsed: time.Since(s.start)}
+			Earlier: last.problem, Untrusted: o.kind == kindUntrusted, Speaks: o.speaks,
+			Attempts: s.attempts, ServerClock: s.serverClock(), Elapsed: time.Since(s.start)}
 	case kindLocal:
 		return o.err
 	}

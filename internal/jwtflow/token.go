@@ -2,10 +2,7 @@ package jwtflow
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -33,12 +30,13 @@ const maxExcerpt = 200
 type kind int
 
 const (
-	kindToken      kind = iota // 200 with an access token
-	kindRefused                // Salesforce's JSON error
-	kindTransient              // network error, timeout, 429, 5xx: worth retrying
-	kindUnexpected             // not Salesforce's JSON, a redirect, a token answer without token
-	kindLocal                  // the request could not be made here: outcome.err says why
-	kindUntrusted              // the server's TLS certificate did not verify: not retried
+	kindToken         kind = iota // 200 with an access token
+	kindRefused                   // Salesforce's JSON error
+	kindTransient                 // network error, timeout, 429, 5xx: worth retrying
+	kindUnexpected                // not Salesforce's JSON, a redirect, a token answer without token
+	kindLocal                     // the request could not be made here: outcome.err says why
+	kindUntrusted                 // the server's TLS certificate did not verify: not retried
+	kindWrongProtocol             // an https server asked in http, or the reverse: not retried
 )
 
 // tokenAnswer is the JSON of the token endpoint, success or error (§2, §3).
@@ -63,8 +61,9 @@ type outcome struct {
 	location    string
 	serverDate  time.Time
 	retryAfter  time.Duration
-	err         error // for kindLocal
-	cut         bool  // the time limit ended the request
+	err         error  // for kindLocal
+	cut         bool   // the time limit ended the request
+	speaks      string // for kindWrongProtocol: "https", or "http" for no TLS
 }
 
 // postAssertion sends one token request and sorts its answer.
@@ -80,15 +79,15 @@ func postAssertion(ctx context.Context, c *http.Client, tokenURL, assertion stri
 
 	resp, err := c.Do(req)
 	if err != nil {
-		k := kindTransient
-		if isCertificateError(err) {
-			k = kindUntrusted
-		}
-		return outcome{kind: k, problem: describeNetError(ctx, err), cut: ctx.Err() != nil}
+		return netFailure(ctx, err)
 	}
 	defer resp.Body.Close()
 
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if answeredByTLSServer(body) {
+		return outcome{kind: kindWrongProtocol, status: resp.StatusCode, speaks: "https",
+			problem: "the server speaks https, not http"}
+	}
 	if err != nil {
 		return outcome{kind: kindTransient, status: resp.StatusCode,
 			problem: "the answer broke off: " + describeNetError(ctx, err), cut: ctx.Err() != nil}
@@ -145,7 +144,7 @@ func sortJSON(status int, a tokenAnswer, retryable bool) (kind, string) {
 func describeNotJSON(o outcome) string {
 	what := "an empty answer"
 	if o.contentType != "" {
-		what = "a " + o.contentType + " answer"
+		what = article(o.contentType) + " " + o.contentType + " answer"
 	}
 	msg := fmt.Sprintf("HTTP %d with %s, not Salesforce's JSON", o.status, what)
 	if o.excerpt != "" {
@@ -154,28 +153,13 @@ func describeNotJSON(o outcome) string {
 	return msg
 }
 
-// describeNetError says what went wrong with the connection, without the
-// request's URL, which the report shows anyway.
-func describeNetError(ctx context.Context, err error) string {
-	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-		return "no answer before the time limit (--timeout)"
+// article is "an" before a word that starts with a vowel, else "a": a
+// text/html answer, an application/json answer.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return err.Error()
-}
-
-// isCertificateError reports whether err is a failed TLS verification,
-// which retrying cannot fix.
-func isCertificateError(err error) bool {
-	var verify *tls.CertificateVerificationError
-	var authority x509.UnknownAuthorityError
-	var host x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	return errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &host) ||
-		errors.As(err, &invalid)
+	return "a"
 }
 
 func mediaType(h http.Header) string {
