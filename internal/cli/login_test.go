@@ -612,6 +612,17 @@ func TestLoginEscapesServerText(t *testing.T) {
 			t.Errorf("stderr lacks the description, escaped:\n%s", r.stderr)
 		}
 	}
+	// A token answer's identity URL may carry escaped control characters
+	// that decode into the org ID.
+	success := answerWith(t, 200, map[string]string{"access_token": "00D000000000001!secret",
+		"instance_url": "https://acme.my.salesforce.com", "token_type": "Bearer",
+		"id": "https://login.salesforce.com/id/00D%1B%5B2J/005%0Dhint:%20x"})
+	r := runLoginAt(t, f, success.URL)
+	if r.code != 0 || strings.ContainsAny(r.stdout, "\x1b\r") ||
+		!strings.Contains(r.stdout, `00D\x1b[2J`) || !strings.Contains(r.stdout, `005\rhint: x`) {
+		t.Errorf("exit %d, control characters reach stdout:\n%q", r.code, r.stdout)
+	}
+
 	js := runLoginAt(t, f, refusal.URL, "--json")
 	var got loginJSON
 	if err := json.Unmarshal([]byte(js.stdout), &got); err != nil || got.Error == nil {
