@@ -12,6 +12,7 @@ import (
 
 	"github.com/kolleno/kollenoctl/internal/jwtflow"
 	"github.com/kolleno/kollenoctl/internal/keystore"
+	"github.com/kolleno/kollenoctl/internal/termtext"
 )
 
 // envPrivateKey holds the private key's PEM itself, as CI secret stores
@@ -271,9 +272,9 @@ func progressPrinter(ios *IOStreams) func(jwtflow.Attempt) {
 func attemptOutcome(a jwtflow.Attempt) string {
 	switch {
 	case a.Error != "":
-		return jwtflow.Printable(a.Error + ": " + a.Description)
+		return termtext.Printable(a.Error + ": " + a.Description)
 	case a.Problem != "":
-		return jwtflow.Printable(a.Problem)
+		return termtext.Printable(a.Problem)
 	case a.Status != 0:
 		return fmt.Sprintf("HTTP %d", a.Status)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kolleno/kollenoctl/internal/keystore"
+	"github.com/kolleno/kollenoctl/internal/termtext"
 )
 
 // inspectOptions are inspect's flags.
@@ -182,7 +183,7 @@ type keyCertPair struct {
 
 // certSummary describes a certificate; extract-key's report uses it too.
 // Subject and Issuer are as the certificate has them: human output prints
-// them through keystore.Printable, as it does every text from a file.
+// them through termtext.Printable, as it does every text from a file.
 type certSummary struct {
 	Subject         string    `json:"subject"`
 	Issuer          string    `json:"issuer"`
@@ -512,8 +513,8 @@ func printInspectedKey(w io.Writer, k *inspectedKey) {
 }
 
 func printCertLines(w io.Writer, c *certSummary) {
-	fmt.Fprintf(w, "  subject       %s\n", keystore.Printable(c.Subject))
-	fmt.Fprintf(w, "  issuer        %s\n", keystore.Printable(c.Issuer))
+	fmt.Fprintf(w, "  subject       %s\n", termtext.Printable(c.Subject))
+	fmt.Fprintf(w, "  issuer        %s\n", termtext.Printable(c.Issuer))
 	fmt.Fprintf(w, "  serial        %s\n", c.Serial)
 	fmt.Fprintf(w, "  valid         %s to %s (%s)\n", c.NotBefore.Format(time.DateOnly),
 		c.NotAfter.Format(time.DateOnly), daysLeftText(c.DaysLeft))
@@ -551,7 +552,7 @@ func printInspectedStore(w io.Writer, f *inspectedFile, s *inspectedStore) {
 		fmt.Fprintf(w, "  %s\n", e.label)
 		fmt.Fprintf(w, "    kind        %s\n", e.Kind)
 		if c := e.Certificate; c != nil {
-			fmt.Fprintf(w, "    subject     %s\n", keystore.Printable(c.Subject))
+			fmt.Fprintf(w, "    subject     %s\n", termtext.Printable(c.Subject))
 			fmt.Fprintf(w, "    expires     %s (%s)\n", c.NotAfter.Format(time.DateOnly), daysLeftText(c.DaysLeft))
 			fmt.Fprintf(w, "    SHA-256     %s\n", c.SHA256)
 		}
@@ -561,7 +562,7 @@ func printInspectedStore(w io.Writer, f *inspectedFile, s *inspectedStore) {
 // printCertSummary writes a certificate's facts as status lines on stderr,
 // for extract-key.
 func printCertSummary(ios *IOStreams, c *certSummary) {
-	ios.Statusf("  subject       %s", keystore.Printable(c.Subject))
+	ios.Statusf("  subject       %s", termtext.Printable(c.Subject))
 	ios.Statusf("  expires       %s (%s)", c.NotAfter.Format(time.DateOnly), daysLeftText(c.DaysLeft))
 	ios.Statusf("  SHA-1         %s", c.SHA1)
 	ios.Statusf("  SHA-256       %s", c.SHA256)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kolleno/kollenoctl/internal/jwtflow"
+	"github.com/kolleno/kollenoctl/internal/termtext"
 )
 
 // loginOptions are login's flags.
@@ -131,7 +132,7 @@ func printLoginSuccess(ios *IOStreams, username string, res *jwtflow.Result, sho
 	mark := Paint(ios.ColorOut(), ansiGreen, "✓")
 	fmt.Fprintf(w, "%s Logged in to Salesforce as %s\n", mark, username)
 	row := func(label, value string) {
-		fmt.Fprintf(w, "  %-14s %s\n", label+":", jwtflow.Printable(value))
+		fmt.Fprintf(w, "  %-14s %s\n", label+":", termtext.Printable(value))
 	}
 	row("org ID", res.OrgID)
 	row("user ID", res.UserID)
@@ -181,7 +182,7 @@ func allAlike(attempts []jwtflow.Attempt) bool {
 func printRefusal(w io.Writer, e *jwtflow.RefusedError) {
 	fmt.Fprintf(w, "Salesforce refused the login (HTTP %d)\n", e.Status)
 	row := func(label, value string) {
-		fmt.Fprintf(w, "  %-19s %s\n", label+":", jwtflow.Printable(value))
+		fmt.Fprintf(w, "  %-19s %s\n", label+":", termtext.Printable(value))
 	}
 	row("error", e.Code)
 	row("error_description", e.Description)

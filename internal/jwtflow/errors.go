@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/kolleno/kollenoctl/internal/termtext"
 )
 
 // Exit codes the errors of this package carry, as kollenoctl defines them.
@@ -57,7 +59,7 @@ type RefusedError struct {
 // Error quotes Salesforce's error and error_description, their control
 // characters escaped (see [Printable]).
 func (e *RefusedError) Error() string {
-	return Printable(fmt.Sprintf("Salesforce refused the login: %s: %s", e.Code, e.Description))
+	return termtext.Printable(fmt.Sprintf("Salesforce refused the login: %s: %s", e.Code, e.Description))
 }
 
 // ExitCode is 3: Salesforce refused the login.
@@ -140,7 +142,7 @@ func (e *UnreachableError) Error() string {
 	if e.Earlier != "" && e.Earlier != e.Problem {
 		msg += "; before that: " + e.Earlier
 	}
-	return Printable(msg)
+	return termtext.Printable(msg)
 }
 
 // ExitCode is 5: Salesforce could not be reached.
@@ -195,7 +197,7 @@ type UnexpectedAnswerError struct {
 }
 
 func (e *UnexpectedAnswerError) Error() string {
-	return Printable(fmt.Sprintf("unexpected answer from %s: %s", e.LoginURL, e.Problem))
+	return termtext.Printable(fmt.Sprintf("unexpected answer from %s: %s", e.LoginURL, e.Problem))
 }
 
 // ExitCode is 5: what answered was not Salesforce's login server.

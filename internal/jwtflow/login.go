@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kolleno/kollenoctl/internal/keystore"
+	"github.com/kolleno/kollenoctl/internal/termtext"
 )
 
 // DefaultTimeout is how long a login may take when Request.Timeout is zero.
@@ -198,7 +199,7 @@ func (s *session) attempt(ctx context.Context) outcome {
 		cancel()
 	}
 	// What the server sent is shown as text: escape its control characters.
-	o.problem, o.location = Printable(o.problem), Printable(o.location)
+	o.problem, o.location = termtext.Printable(o.problem), termtext.Printable(o.location)
 	s.noteClock(o)
 	if !o.cut {
 		s.lastFailure = o

@@ -9,29 +9,6 @@ import (
 	"time"
 )
 
-func TestPrintable(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"user hasn't approved this consumer", "user hasn't approved this consumer"},
-		{"clear \x1b[2J screen", `clear \x1b[2J screen`},
-		{"title \x1b]0;pwned\x07", `title \x1b]0;pwned\a`},
-		{"a\r\nhint: forged", `a\r\nhint: forged`},
-		{"tab\there", `tab\there`},
-		{"C1 \u009b2J", `C1 \u009b2J`},
-		{"bidi \u202etxt.exe", `bidi \u202etxt.exe`},
-		{"zero\u200bwidth", `zero\u200bwidth`},
-		{"bad \xff byte", `bad \xff byte`},
-		{"Société Générale, 日本", "Société Générale, 日本"},
-	}
-	for _, tt := range tests {
-		if got := Printable(tt.in); got != tt.want {
-			t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if again := Printable(Printable(tt.in)); again != Printable(tt.in) {
-			t.Errorf("Printable is not idempotent on %q: %q", tt.in, again)
-		}
-	}
-}
-
 // hostile is an error_description that would clear the screen, set the
 // window title, ring the bell and forge a hint line if printed as it came.
 const hostile = "user hasn't approved\x1b[2J\x1b]0;pwned\x07 this\r consumer\nhint: run rm -rf ~"

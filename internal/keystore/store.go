@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kolleno/kollenoctl/internal/termtext"
 )
 
 // EntryKind is what a keystore entry holds.
@@ -33,24 +35,24 @@ type Entry struct {
 }
 
 // Label is the alias as it can be printed: control characters escaped
-// (see Printable), and "(no alias)" for an entry without one, as a PKCS#12
+// (see termtext.Printable), and "(no alias)" for an entry without one, as a PKCS#12
 // file may hold.
 func (e *Entry) Label() string {
 	if e.Alias == "" {
 		return "(no alias)"
 	}
-	return Printable(e.Alias)
+	return termtext.Printable(e.Alias)
 }
 
 // Summary names the entry for lists in messages: "kolleno_jwt (private key;
 // CN=kolleno_jwt,O=Salesforce.com; expires 2027-01-31)". Text from the file
-// is escaped as by Printable.
+// is escaped as by termtext.Printable.
 func (e *Entry) Summary() string {
 	parts := []string{string(e.Kind)}
 	if len(e.Certificates) > 0 {
 		c := e.Certificates[0]
 		expires := "expires " + c.NotAfter.UTC().Format(time.DateOnly)
-		parts = append(parts, Printable(c.Subject.String()), expires)
+		parts = append(parts, termtext.Printable(c.Subject.String()), expires)
 	}
 	return fmt.Sprintf("%s (%s)", e.Label(), strings.Join(parts, "; "))
 }

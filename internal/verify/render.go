@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/kolleno/kollenoctl/internal/termtext"
 )
 
 // TextOptions shape the human checklist.
@@ -59,13 +61,16 @@ func writeCheck(b *strings.Builder, c Check, color bool) {
 	if color {
 		symbol = m.color + symbol + ansiReset
 	}
-	fmt.Fprintf(b, "%s %-*s  %s\n", symbol, titleWidth, c.Title, c.Detail)
+	// Details, hints and facts quote what Salesforce answered (a profile
+	// name, an error message), so they are escaped before they reach a
+	// terminal; the hint's own line breaks are kept.
+	fmt.Fprintf(b, "%s %-*s  %s\n", symbol, titleWidth, c.Title, termtext.Printable(c.Detail))
 	if c.Status == Pass {
 		return
 	}
 	for _, line := range strings.Split(c.Hint, "\n") {
 		if line != "" {
-			fmt.Fprintf(b, "  hint: %s\n", line)
+			fmt.Fprintf(b, "  hint: %s\n", termtext.Printable(line))
 		}
 	}
 }
@@ -87,7 +92,7 @@ func writeFacts(b *strings.Builder, f Facts) {
 			b.WriteString("\n")
 			first = false
 		}
-		fmt.Fprintf(b, "  %-13s %s\n", row.name, row.value)
+		fmt.Fprintf(b, "  %-13s %s\n", row.name, termtext.Printable(row.value))
 	}
 }
 

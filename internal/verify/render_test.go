@@ -147,3 +147,22 @@ func TestExitCodeIsTheFirstFailure(t *testing.T) {
 		t.Errorf("exit %d, want %d", got, ExitLoginRefuse)
 	}
 }
+
+func TestChecklistEscapesServerText(t *testing.T) {
+	r := &Report{Checks: []Check{
+		{ID: Login, Title: "login", Status: Fail, Detail: "refused: evil\x1b[2J", Hint: "first\nsecond\x1b]0;t\x07"},
+	}, Facts: Facts{Profile: "Prof\x1b[31mile"}}
+	var b strings.Builder
+	if err := WriteText(&b, r, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.ContainsRune(out, '\x1b') || strings.ContainsRune(out, '\a') {
+		t.Errorf("checklist carries raw control characters:\n%q", out)
+	}
+	for _, want := range []string{`evil\x1b[2J`, "  hint: first\n", `Prof\x1b[31mile`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("checklist lacks %q:\n%s", want, out)
+		}
+	}
+}

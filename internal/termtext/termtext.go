@@ -1,4 +1,7 @@
-package jwtflow
+// Package termtext makes text that kollenoctl did not write itself, such as
+// a certificate's subject, a keystore alias or Salesforce's error words, safe
+// to write to a terminal.
+package termtext
 
 import (
 	"fmt"
@@ -8,8 +11,8 @@ import (
 	"unicode/utf8"
 )
 
-// Printable returns text from the server (an error_description, an excerpt,
-// a header) as it may be written to a terminal: every control character,
+// Printable returns text from a file or a server (a subject, an alias, an
+// error_description) as it may be written to a terminal: every control character,
 // every invisible formatting character (bidirectional overrides, zero-width
 // spaces) and every byte that is not UTF-8 is written as its Go escape
 // (\x1b, \r, \n, \u202e, \xff); everything else stays verbatim. An escape
