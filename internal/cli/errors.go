@@ -16,6 +16,11 @@ const (
 	ExitLoginRefused = 3 // Salesforce refused the login
 	ExitCheckFailed  = 4 // logged in, but a required permission check failed
 	ExitUnreachable  = 5 // Salesforce could not be reached: network, timeout, 5xx
+
+	// ExitInterrupted is what a shell reports for a command stopped by
+	// Ctrl-C (128 + SIGINT); kollenoctl returns it itself when Ctrl-C comes
+	// at one of its prompts, after putting the terminal back as it was.
+	ExitInterrupted = 130
 )
 
 // exitCodes is the table `help exit-codes` prints, in order.
@@ -29,6 +34,7 @@ var exitCodes = []struct {
 	{ExitLoginRefused, "Salesforce refused the login"},
 	{ExitCheckFailed, "logged in, but a required permission check failed"},
 	{ExitUnreachable, "Salesforce could not be reached: network, timeout, HTTP 5xx"},
+	{ExitInterrupted, "interrupted: Ctrl-C at a prompt (143 for SIGTERM); nothing was written"},
 }
 
 // Errors anywhere in kollenoctl may carry two extra facts, found by walking

@@ -14,7 +14,7 @@ func newExitCodesTopic() *cobra.Command {
 	b.WriteString("kollenoctl exits with one of these codes, so scripts and CI jobs can tell\n")
 	b.WriteString("what went wrong without reading the output:\n\n")
 	for _, c := range exitCodes {
-		fmt.Fprintf(&b, "  %d  %s\n", c.code, c.meaning)
+		fmt.Fprintf(&b, "  %-3d  %s\n", c.code, c.meaning)
 	}
 	return &cobra.Command{
 		Use:   "exit-codes",
