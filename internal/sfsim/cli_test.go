@@ -188,6 +188,7 @@ func TestRunUsageErrors(t *testing.T) {
 		"negative records":  {[]string{"--account-records", "-1"}, "--account-records: must be 0 or more, not -1"},
 		"negative latency":  {[]string{"--latency", "-1s"}, "--latency: must be 0 or more, not -1s"},
 		"negative lifetime": {[]string{"--session-lifetime", "-1h"}, "--session-lifetime: must be 0 or more, not -1h0m0s"},
+		"bad CIDR":          {[]string{"--login-ip-ranges", "10.0.0.0/8, 127.0.0.1/33"}, `--login-ip-ranges: must be CIDR ranges such as 203.0.113.0/24, not "127.0.0.1/33"`},
 		"unknown user":      {[]string{"--unknown-user-error", "nope"}, `--unknown-user-error: must be a known error code or "error: description", not "nope"`},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -196,7 +197,10 @@ func TestRunUsageErrors(t *testing.T) {
 				args = append(cert, args...)
 			}
 
-			err := Run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{})
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // should Run accept the mistake, it stops at once
+
+			err := Run(ctx, args, &bytes.Buffer{}, &bytes.Buffer{})
 
 			var usage *UsageError
 			if !errors.As(err, &usage) || usage.ExitCode() != 2 || !strings.Contains(err.Error(), tc.want) {

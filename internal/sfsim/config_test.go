@@ -69,12 +69,13 @@ func TestLoadConfigRefusesUnknownFields(t *testing.T) {
 
 func TestLoadConfigRefusesBadValues(t *testing.T) {
 	for model, want := range map[string]string{
-		`{"app": {"permitted_users": "self-authorize"}}`:                          `app.permitted_users: must be admin_approved or self_authorize, not "self-authorize"`,
-		`{"app": {"type": "ECA"}}`:                                                `app.type: must be external_client_app or connected_app, not "ECA"`,
-		`{"faults": {"scope": "REST"}}`:                                           `faults.scope: must be all, token or rest, not "REST"`,
-		`{"org": {"id": "00D123"}}`:                                               `org.id: must be 15 or 18 characters starting with 00D, not "00D123"`,
-		`{"org": {"newest_api_version": 30}}`:                                     `org.newest_api_version: must be 31 or more (the oldest version served), not 30`,
-		`{"users": [{"username": "u@kolleno.example", "id": "00Q000000000000"}]}`: `users[0].id: must start with 005, not "00Q000000000000"`,
+		`{"app": {"permitted_users": "self-authorize"}}`:                                   `app.permitted_users: must be admin_approved or self_authorize, not "self-authorize"`,
+		`{"app": {"type": "ECA"}}`:                                                         `app.type: must be external_client_app or connected_app, not "ECA"`,
+		`{"faults": {"scope": "REST"}}`:                                                    `faults.scope: must be all, token or rest, not "REST"`,
+		`{"org": {"id": "00D123"}}`:                                                        `org.id: must be 15 or 18 characters starting with 00D, not "00D123"`,
+		`{"org": {"newest_api_version": 30}}`:                                              `org.newest_api_version: must be 31 or more (the oldest version served), not 30`,
+		`{"users": [{"username": "u@kolleno.example", "id": "00Q000000000000"}]}`:          `users[0].id: must start with 005, not "00Q000000000000"`,
+		`{"users": [{"username": "u@kolleno.example", "login_ip_ranges": ["127.0.0.1"]}]}`: `users[0].login_ip_ranges: must be CIDR ranges such as 203.0.113.0/24, not "127.0.0.1"`,
 	} {
 		t.Run(want, func(t *testing.T) {
 			_, err := LoadConfig([]byte(model), testConfig(t))
@@ -100,6 +101,7 @@ func TestNewRefusesBadModels(t *testing.T) {
 		"unknown user error":   func(c *Config) { c.Token.UnknownUserError = "kaboom" },
 		"negative latency":     func(c *Config) { c.Faults.Latency = -1 },
 		"my domain":            func(c *Config) { c.Org.MyDomain = "kolleno.my.salesforce.com" },
+		"login IP range":       func(c *Config) { c.Users[0].LoginIPRanges = []string{"127.0.0.0/8", "localhost"} },
 		"fail error":           func(c *Config) { c.Faults.FailFirst, c.Faults.FailError = 1, "kaboom" },
 		"EC certificate":       func(c *Config) { c.App.CertificatePEM = ecCertPEM(t) },
 		"certificate is a key": func(c *Config) { good, _ := creds(t); c.App.CertificatePEM = string(good.KeyPEM) },

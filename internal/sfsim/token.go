@@ -310,8 +310,8 @@ func (s *Server) checkLoginIP(u *User, r *http.Request) *oauthError {
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
 	addr, err := netip.ParseAddr(host)
 	for _, cidr := range u.LoginIPRanges {
-		prefix, perr := netip.ParsePrefix(cidr)
-		if err == nil && perr == nil && prefix.Contains(addr.Unmap()) {
+		prefix, _ := netip.ParsePrefix(cidr) // checked by New
+		if err == nil && prefix.Contains(addr.Unmap()) {
 			return nil
 		}
 	}

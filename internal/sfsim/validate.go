@@ -2,6 +2,7 @@ package sfsim
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -122,10 +123,23 @@ func (u User) validate(prefix string) error {
 		rule{u.ID != "" && !strings.HasPrefix(u.ID, "005"), prefix + "id",
 			fmt.Sprintf("must start with 005, not %q", u.ID)},
 		rule{u.AccountRecords < 0, prefix + "account_records", notNegative(u.AccountRecords)},
+		rule{badCIDR(u.LoginIPRanges) != "", prefix + "login_ip_ranges", fmt.Sprintf(
+			"must be CIDR ranges such as %s, not %q", ipOutsideLoopback, badCIDR(u.LoginIPRanges))},
 		rule{from != "" && from != u.Profile && !slices.Contains(u.PermissionSets, from),
 			prefix + "account_read_from", fmt.Sprintf(
 				"must be the user's profile or one of its permission sets, not %q", from)},
 	)
+}
+
+// badCIDR returns the first range that is not in CIDR form, or "". Such a
+// range would match no address and so refuse every login.
+func badCIDR(ranges []string) string {
+	for _, r := range ranges {
+		if _, err := netip.ParsePrefix(r); err != nil {
+			return r
+		}
+	}
+	return ""
 }
 
 // notNegative is the problem of a count or duration below zero.
