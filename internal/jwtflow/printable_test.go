@@ -34,8 +34,10 @@ func TestServerTextIsEscaped(t *testing.T) {
 		writeJSON(w, 503, map[string]string{"error": "server_error", "error_description": hostile})
 	})
 	req := testRequest(t, transient.URL)
-	req.Timeout = 100 * time.Millisecond
-	req.Backoff = func(int, bool) time.Duration { return 20 * time.Millisecond }
+	// Long enough for at least one answer on a loaded machine (the race
+	// detector with other packages' tests running): the check needs one.
+	req.Timeout = 1500 * time.Millisecond
+	req.Backoff = func(int, bool) time.Duration { return 100 * time.Millisecond }
 	_, err = Login(context.Background(), req)
 	var ue *UnreachableError
 	if !errors.As(err, &ue) {
