@@ -74,6 +74,7 @@ func TestStartUpMistakesExitTwo(t *testing.T) {
 		{[]string{"--frobnicate"}, "flag provided but not defined: -frobnicate"},
 		{[]string{"--newest-api-version", "30", "--print-config"}, "--newest-api-version: must be 31 or more (the oldest version served), not 30"},
 		{[]string{"--login-ip-ranges", "127.0.0.1/33", "--print-config"}, `--login-ip-ranges: must be CIDR ranges such as 203.0.113.0/24, not "127.0.0.1/33"`},
+		{[]string{"--ready-file", "/nonexistent/r"}, "--ready-file /nonexistent/r: no such file or directory"},
 		{[]string{"--org-id", "123", "--print-config"}, `--org-id: must be 15 or 18 characters starting with 00D, not "123"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

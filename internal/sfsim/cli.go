@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -53,7 +55,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	srv, err := New(cfg)
 	if err != nil {
-		return err
+		return modelUsageError(opts, err)
 	}
 	ln, err := listen(opts)
 	if err != nil {
@@ -108,19 +110,15 @@ func defineOptions(fs *flag.FlagSet, o *options) {
 // baseConfig is the common case from --cert, --consumer-key and
 // --username, with the --config model over it.
 func baseConfig(o options) (Config, error) {
-	var certPEM []byte
-	if o.cert != "" {
-		b, err := os.ReadFile(o.cert)
-		if err != nil {
-			return Config{}, fmt.Errorf("reading the certificate: %w", err)
-		}
-		certPEM = b
+	certPEM, err := readCertFlag(o.cert)
+	if err != nil {
+		return Config{}, err
 	}
 	cfg := DefaultConfig(certPEM, o.consumerKey, o.username)
 	if o.configFile != "" {
 		data, err := os.ReadFile(o.configFile)
 		if err != nil {
-			return Config{}, fmt.Errorf("reading the model: %w", err)
+			return Config{}, fileFlagError("config", o.configFile, err)
 		}
 		if cfg, err = LoadConfig(data, cfg); err != nil {
 			return Config{}, usageErrorf("--config %s: %w", o.configFile, err)
@@ -130,6 +128,45 @@ func baseConfig(o options) (Config, error) {
 		return Config{}, usageErrorf("--cert, --consumer-key and --username are required (or --config)")
 	}
 	return cfg, nil
+}
+
+// readCertFlag reads the --cert file, when given, and checks that it is a
+// certificate the simulator can use.
+func readCertFlag(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	certPEM, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileFlagError("cert", path, err)
+	}
+	if _, err := parseCertificate(string(certPEM)); err != nil {
+		return nil, usageErrorf("--cert %s: %w", path, err)
+	}
+	return certPEM, nil
+}
+
+// fileFlagError reports a file flag whose file cannot be used, naming the
+// flag and the path as the user gave it (not a temporary file beside it).
+func fileFlagError(flag, path string, err error) error {
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	switch {
+	case errors.As(err, &pathErr):
+		err = pathErr.Err
+	case errors.As(err, &linkErr):
+		err = linkErr.Err
+	}
+	return usageErrorf("--%s %s: %w", flag, path, err)
+}
+
+// modelUsageError reports a model New refused: it came from --config, as
+// the command-line values were checked before.
+func modelUsageError(o options, err error) error {
+	if o.configFile != "" {
+		return usageErrorf("--config %s: %w", o.configFile, err)
+	}
+	return &UsageError{err}
 }
 
 // usage prints the help text.
@@ -167,7 +204,11 @@ func listen(o options) (net.Listener, error) {
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
 	if err != nil {
-		return nil, err
+		var opErr *net.OpError
+		if errors.As(err, &opErr) {
+			err = opErr.Err // without "listen tcp ADDR", which repeats the flag
+		}
+		return nil, usageErrorf("--addr %s: %w", o.addr, err)
 	}
 	if o.tls {
 		return tlsListener(ln, o.tlsCertOut)
@@ -186,7 +227,7 @@ func serve(ctx context.Context, srv *Server, ln net.Listener, o options,
 		f, err := os.OpenFile(o.logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("opening the request log: %w", err)
+			return fileFlagError("log", o.logFile, err)
 		}
 		defer f.Close()
 		srv.WriteLogTo(f)
@@ -207,17 +248,18 @@ func serve(ctx context.Context, srv *Server, ln net.Listener, o options,
 	return waitAndStop(ctx, srv, hs, errc, stderr)
 }
 
-// announce prints the base URL and writes the ready file.
+// announce writes the ready file, then prints the base URL: a ready file
+// that cannot be written stops sfsim before it claims to serve.
 func announce(base string, o options, srv *Server, stdout, stderr io.Writer) error {
+	if o.readyFile != "" {
+		if err := writeFileAtomic(o.readyFile, []byte(base+"\n"), 0o644); err != nil {
+			return fileFlagError("ready-file", o.readyFile, err)
+		}
+	}
 	fmt.Fprintf(stderr, "sfsim: org %s, consumer key %s, %d user(s), serving %s\n",
 		srv.cfg.Org.ID, srv.cfg.App.ConsumerKey, len(srv.cfg.Users), base)
-	if _, err := fmt.Fprintln(stdout, base); err != nil {
-		return err
-	}
-	if o.readyFile == "" {
-		return nil
-	}
-	return writeFileAtomic(o.readyFile, []byte(base+"\n"), 0o644)
+	_, err := fmt.Fprintln(stdout, base)
+	return err
 }
 
 // waitAndStop waits for ctx or a server failure, then shuts down.
@@ -250,6 +292,9 @@ func baseURL(ln net.Listener, tls bool) string {
 // writeFileAtomic writes data to a temporary file beside path and renames
 // it into place, so a reader never sees a partial file.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return &fs.PathError{Op: "write", Path: path, Err: syscall.EISDIR}
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err

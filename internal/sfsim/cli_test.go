@@ -7,10 +7,12 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -171,6 +173,16 @@ func TestRunRefusesNonLoopback(t *testing.T) {
 
 func TestRunUsageErrors(t *testing.T) {
 	cert := certFile(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	notACert := filepath.Join(t.TempDir(), "kolleno.key")
+	good, _ := creds(t)
+	if err := os.WriteFile(notACert, good.KeyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for name, tc := range map[string]struct {
 		args []string
 		want string
@@ -189,12 +201,19 @@ func TestRunUsageErrors(t *testing.T) {
 		"negative latency":  {[]string{"--latency", "-1s"}, "--latency: must be 0 or more, not -1s"},
 		"negative lifetime": {[]string{"--session-lifetime", "-1h"}, "--session-lifetime: must be 0 or more, not -1h0m0s"},
 		"bad CIDR":          {[]string{"--login-ip-ranges", "10.0.0.0/8, 127.0.0.1/33"}, `--login-ip-ranges: must be CIDR ranges such as 203.0.113.0/24, not "127.0.0.1/33"`},
+		"missing cert":      {[]string{"--cert", "/nonexistent/kolleno.crt"}, "--cert /nonexistent/kolleno.crt: no such file or directory"},
+		"cert not a cert":   {[]string{"--cert", notACert}, "--cert " + notACert + ": not a PEM certificate"},
+		"missing config":    {[]string{"--config", "/nonexistent/model.json"}, "--config /nonexistent/model.json: no such file or directory"},
+		"ready file":        {[]string{"--ready-file", "/nonexistent/ready"}, "--ready-file /nonexistent/ready: no such file or directory"},
+		"log file":          {[]string{"--log", "/nonexistent/log"}, "--log /nonexistent/log: no such file or directory"},
+		"TLS cert out":      {[]string{"--tls", "--tls-cert-out", "/nonexistent/c"}, "--tls-cert-out /nonexistent/c: no such file or directory"},
+		"address in use":    {[]string{"--addr", busy.Addr().String()}, "--addr " + busy.Addr().String() + ": "},
 		"unknown user":      {[]string{"--unknown-user-error", "nope"}, `--unknown-user-error: must be a known error code or "error: description", not "nope"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			args := tc.args
 			if name != "no flags" && name != "no username" {
-				args = append(cert, args...)
+				args = append(slices.Clone(cert), args...)
 			}
 
 			ctx, cancel := context.WithCancel(context.Background())
@@ -258,6 +277,34 @@ func TestRunConfigFile(t *testing.T) {
 		!cfg.Users[0].APIEnabled ||
 		!cfg.Users[0].AccountRead || cfg.Users[1].Active || cfg.App.ConsumerKey != testKey {
 		t.Errorf("model %+v", cfg)
+	}
+}
+
+func TestRunRefusesBadCertificateInConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "model.json")
+	if err := os.WriteFile(path, []byte(`{"app": {"certificate_pem": "none"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // should Run accept the mistake, it stops at once
+
+	err := Run(ctx, append(certFile(t), "--config", path), &bytes.Buffer{}, &bytes.Buffer{})
+
+	var usage *UsageError
+	want := "--config " + path + ": app.certificate_pem: not a PEM certificate"
+	if !errors.As(err, &usage) || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+func TestRunReadyFileFailureLeavesStdoutEmpty(t *testing.T) {
+	var stdout bytes.Buffer
+	dir := t.TempDir()
+
+	err := Run(context.Background(), append(certFile(t), "--ready-file", dir), &stdout, &bytes.Buffer{})
+
+	if want := "--ready-file " + dir + ": is a directory"; err == nil || err.Error() != want || stdout.Len() != 0 {
+		t.Errorf("got %v and stdout %q, want %s and no base URL", err, stdout.String(), want)
 	}
 }
 

@@ -60,15 +60,16 @@
 // # The sfsim command
 //
 // Run is the sfsim binary (cmd/sfsim is a thin main over it): it serves the
-// model on a loopback address only, prints the base URL, writes it
-// atomically to --ready-file, appends JSON lines to --log and stops on
+// model on a loopback address only, writes the base URL atomically to
+// --ready-file, then prints it, appends JSON lines to --log and stops on
 // SIGINT or SIGTERM. --tls serves HTTPS with a fresh self-signed loopback
 // certificate written to --tls-cert-out. Each failure switch (--no-api-enabled,
 // --user-not-assigned, --maintenance, ...) changes the model as a real
 // misconfigured org would; "sfsim -h" lists them and --print-config shows the
 // resulting model as JSON, a starting point for --config. A field --config
-// does not know, or a value the simulator cannot play, stops sfsim at start-up
-// with exit code 2, naming the field (app.permitted_users) or the flag.
+// does not know, a value the simulator cannot play or a file flag naming a
+// file it cannot use stops sfsim at start-up with exit code 2, naming the
+// flag, and for --config the field (app.permitted_users).
 //
 // # Choices where Salesforce's behaviour is not known
 //

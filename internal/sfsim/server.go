@@ -50,7 +50,7 @@ func New(cfg Config) (*Server, error) {
 	s.idle = sync.NewCond(&s.mu)
 	key, err := parseCertificate(cfg.App.CertificatePEM)
 	if err != nil && cfg.App.JWTEnabled {
-		return nil, err
+		return nil, &modelError{"app.certificate_pem", err.Error()}
 	}
 	s.certKey = key
 	return s, nil
@@ -60,15 +60,15 @@ func New(cfg Config) (*Server, error) {
 func parseCertificate(certPEM string) (*rsa.PublicKey, error) {
 	block, _ := pem.Decode([]byte(certPEM))
 	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, errors.New("the app's certificate is not a PEM certificate")
+		return nil, errors.New("not a PEM certificate")
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("reading the app's certificate: %w", err)
+		return nil, fmt.Errorf("reading the certificate: %w", err)
 	}
 	key, ok := cert.PublicKey.(*rsa.PublicKey)
 	if !ok {
-		return nil, fmt.Errorf("the app's certificate holds a %T key, not RSA", cert.PublicKey)
+		return nil, fmt.Errorf("the certificate holds a %T key; Salesforce takes RSA only", cert.PublicKey)
 	}
 	return key, nil
 }

@@ -26,7 +26,7 @@ func tlsListener(ln net.Listener, certOut string) (net.Listener, error) {
 	if certOut != "" {
 		if err := writeFileAtomic(certOut, certPEM, 0o644); err != nil {
 			ln.Close()
-			return nil, fmt.Errorf("writing the server certificate: %w", err)
+			return nil, fileFlagError("tls-cert-out", certOut, err)
 		}
 	}
 	conf := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
