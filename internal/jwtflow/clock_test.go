@@ -34,8 +34,8 @@ func TestEveryAnswerMeasuresTheClock(t *testing.T) {
 				tt.answer(w)
 			})
 			req := testRequest(t, ts.URL)
-			req.Timeout = 200 * time.Millisecond
-			req.Backoff = func(int, bool) time.Duration { return 50 * time.Millisecond }
+			req.Timeout = time.Second // room for one answer on a loaded machine
+			req.Backoff = func(int, bool) time.Duration { return 100 * time.Millisecond }
 			_, err := Login(context.Background(), req)
 
 			var measured interface{ MeasuredSkew() (time.Duration, bool) }

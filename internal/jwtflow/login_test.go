@@ -293,8 +293,8 @@ func TestLoginUnreachable(t *testing.T) {
 		w.WriteHeader(502)
 	})
 	req := testRequest(t, ts.URL)
-	req.Timeout = 100 * time.Millisecond
-	req.Backoff = func(int, bool) time.Duration { return 10 * time.Millisecond }
+	req.Timeout = time.Second // room for two answers on a loaded machine
+	req.Backoff = func(int, bool) time.Duration { return 50 * time.Millisecond }
 	_, err := Login(context.Background(), req)
 	var ue *UnreachableError
 	if !errors.As(err, &ue) || ue.ExitCode() != 5 || ue.Status != 502 || len(ue.Attempts) < 2 {

@@ -43,8 +43,8 @@ func TestNetErrorsAreStable(t *testing.T) {
 		}
 	}()
 	req := testRequest(t, "http://"+ln.Addr().String())
-	req.Timeout = 300 * time.Millisecond
-	req.Backoff = func(int, bool) time.Duration { return 20 * time.Millisecond }
+	req.Timeout = time.Second // room for several attempts on a loaded machine
+	req.Backoff = func(int, bool) time.Duration { return 50 * time.Millisecond }
 	_, err = Login(context.Background(), req)
 	var ue *UnreachableError
 	if !errors.As(err, &ue) || len(ue.Attempts) < 2 {
