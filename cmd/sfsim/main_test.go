@@ -64,7 +64,8 @@ func TestStartUpMistakesExitTwo(t *testing.T) {
 		"misspelt.json": `{"app": {"permited_users": "admin_approved"}}`,
 		"bad-enum.json": `{"app": {"permitted_users": "self-authorize"}}`,
 	})
-	common := []string{"--cert", "kolleno.crt", "--consumer-key", "K", "--username", "u@kolleno.example"}
+	common := []string{"--cert", "kolleno.crt", "--consumer-key", "K",
+		"--username", "u@kolleno.example"}
 	for _, tc := range []struct {
 		args []string
 		want string
