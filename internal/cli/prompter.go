@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/charmbracelet/huh"
+	"charm.land/huh/v2"
 )
 
 // prompter asks the user questions. The onboard flow talks to nothing else
@@ -129,8 +129,7 @@ func (p *huhPrompter) run(field huh.Field, accessible func(io.Writer, io.Reader)
 			err = errPromptCancelled
 		}
 	} else {
-		err = huh.NewForm(huh.NewGroup(field)).
-			WithInput(p.in).WithOutput(p.out).WithShowHelp(true).Run()
+		err = p.runForm(field)
 	}
 	if errors.Is(err, huh.ErrUserAborted) {
 		return errPromptCancelled
@@ -139,6 +138,16 @@ func (p *huhPrompter) run(field huh.Field, accessible func(io.Writer, io.Reader)
 		return fmt.Errorf("cannot prompt: %w", err)
 	}
 	return err
+}
+
+// runForm shows field as a one-field form. The form reads the terminal
+// through a formInput of its own, shut when the form is over, so that no
+// reader left behind by the form can take the keys meant for the next one.
+func (p *huhPrompter) runForm(field huh.Field) error {
+	in, over := newFormInput(p.in)
+	defer over()
+	return huh.NewForm(huh.NewGroup(field)).
+		WithInput(in).WithOutput(p.out).WithShowHelp(true).Run()
 }
 
 func orDefault(s, def string) string {

@@ -31,7 +31,7 @@ const ptyWait = 60 * time.Second
 // cmdPty runs a program on a pseudo-terminal, as a person at a terminal
 // would, driven by a dialogue file:
 //
-//	pty DIALOGUE PROGRAM [ARGS...]
+//	pty [-raw] DIALOGUE PROGRAM [ARGS...]
 //
 // The dialogue's lines are
 //
@@ -42,10 +42,16 @@ const ptyWait = 60 * time.Second
 //	waitfile FILE     wait until FILE exists and is not empty
 //
 // and # comments. The screen text, with ANSI sequences removed, becomes the
-// command's stdout; the program's exit status decides success as for exec.
+// command's stdout; with -raw, what the program wrote, sequences and all.
+// The program's exit status decides success as for exec. The terminal never
+// answers a query the program sends; only the dialogue types.
 func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
+	raw := len(args) > 0 && args[0] == "-raw"
+	if raw {
+		args = args[1:]
+	}
 	if len(args) < 2 {
-		ts.Fatalf("usage: pty DIALOGUE PROGRAM [ARGS...]")
+		ts.Fatalf("usage: pty [-raw] DIALOGUE PROGRAM [ARGS...]")
 	}
 	d := startPtyDialogue(ts, args[1], args[2:])
 	defer d.stop()
@@ -57,7 +63,11 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	}
 
 	err := d.wait()
-	fmt.Fprint(ts.Stdout(), d.screen())
+	if raw {
+		fmt.Fprint(ts.Stdout(), d.raw())
+	} else {
+		fmt.Fprint(ts.Stdout(), d.screen())
+	}
 	switch {
 	case errors.Is(err, errPtyTimeout):
 		ts.Fatalf("%s did not end:\n%s", args[1], d.screen())
@@ -217,6 +227,13 @@ func (d *ptyDialogue) screen() string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return stripANSI(d.output.String())
+}
+
+// raw is the output so far exactly as the program wrote it.
+func (d *ptyDialogue) raw() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.output.String()
 }
 
 // ansiSequence matches CSI sequences (colours, cursor moves), OSC strings,
